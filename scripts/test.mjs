@@ -1,0 +1,23 @@
+// The one test command (README and .ci/run call `npm test`):
+// type-check + compile src/ and test/ to build/, bundle dist/hush.mjs, then run node's test runner
+// on every compiled *.test.js. Node 20's runner has no glob support, so the list is built here.
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+rmSync("build", { recursive: true, force: true });
+execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
+execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+
+const filter = process.argv.slice(2);
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith(".test.js") && (filter.length === 0 || filter.some((f) => p.includes(f)))) files.push(p);
+  }
+};
+walk("build/test");
+const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);
