@@ -1,0 +1,83 @@
+/**
+ * The sops value cipher (aes/cipher.go): AES-256-GCM with a 32-byte nonce and a 16-byte tag, the key
+ * path as additional data, and the `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` string codec.
+ * node:crypto only. The type tag sits outside the AEAD (sops's design); the MAC covers the typed value.
+ */
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { HushError } from "../errors.js";
+
+/** sops's nonce size: 32 bytes, not GCM's usual 12 (GHASH derives J0). */
+export const NONCE_SIZE = 32;
+const TAG_SIZE = 16;
+
+/** The parts of an `ENC[...]` string. */
+export interface EncValue {
+  data: Uint8Array;
+  iv: Uint8Array;
+  tag: Uint8Array;
+  type: string;
+}
+
+// Same shape as sops's `encre`: anchored at the start only, greedy groups.
+const ENC_RE = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/s;
+// Go base64.StdEncoding accepts only canonical padded standard base64 (it skips \r and \n).
+const STD_B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** True when `s` looks like an encrypted sops value (used to tell encrypted from plain). */
+export function isEncString(s: string): boolean {
+  return ENC_RE.test(s);
+}
+
+function decodeStdBase64(s: string, what: string): Uint8Array {
+  const clean = s.replace(/[\r\n]/g, "");
+  if (!STD_B64_RE.test(clean)) throw new HushError("DECRYPT_TREE", `malformed encrypted value: ${what} is not valid base64`);
+  return Buffer.from(clean, "base64");
+}
+
+/**
+ * Parses an `ENC[...]` string.
+ * @throws HushError DECRYPT_TREE when it does not match sops's data format (the value is never echoed).
+ */
+export function parseEnc(s: string): EncValue {
+  const m = ENC_RE.exec(s);
+  if (m === null) throw new HushError("DECRYPT_TREE", "value does not match sops' data format (ENC[AES256_GCM,...])");
+  return {
+    data: decodeStdBase64(m[1] as string, "data"),
+    iv: decodeStdBase64(m[2] as string, "iv"),
+    tag: decodeStdBase64(m[3] as string, "tag"),
+    type: m[4] as string,
+  };
+}
+
+/** Formats the parts as sops does. */
+export function formatEnc(v: EncValue): string {
+  const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+  return `ENC[AES256_GCM,data:${b64(v.data)},iv:${b64(v.iv)},tag:${b64(v.tag)},type:${v.type}]`;
+}
+
+/** Encrypts `plain` with AES-256-GCM under `key` and `iv`, authenticating `aad`. */
+export function sealValue(plain: Uint8Array, key: Uint8Array, iv: Uint8Array, aad: string, type: string): string {
+  const c = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_SIZE });
+  c.setAAD(Buffer.from(aad, "utf8"));
+  const data = Buffer.concat([c.update(plain), c.final()]);
+  return formatEnc({ data, iv, tag: c.getAuthTag(), type });
+}
+
+/**
+ * Decrypts an `ENC[...]` value. Returns the plaintext bytes, the type tag and the IV (for the stash).
+ * @throws HushError DECRYPT_TREE on a malformed value or a failed authentication.
+ */
+export function openValue(s: string, key: Uint8Array, aad: string): { plain: Uint8Array; type: string; iv: Uint8Array } {
+  const v = parseEnc(s);
+  if (v.iv.length === 0) throw new HushError("DECRYPT_TREE", "malformed encrypted value: empty iv");
+  if (v.tag.length !== TAG_SIZE) throw new HushError("DECRYPT_TREE", "malformed encrypted value: tag is not 16 bytes");
+  try {
+    const d = createDecipheriv("aes-256-gcm", key, v.iv, { authTagLength: TAG_SIZE });
+    d.setAAD(Buffer.from(aad, "utf8"));
+    d.setAuthTag(v.tag);
+    const plain = Buffer.concat([d.update(v.data), d.final()]);
+    return { plain, type: v.type, iv: v.iv };
+  } catch {
+    throw new HushError("DECRYPT_TREE", "could not decrypt with AES_GCM: message authentication failed");
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./aes-gcm.js";
+export * from "./mac.js";
