@@ -15,6 +15,7 @@ export type ErrorCode =
   | "USAGE"
   | "READ_INPUT"
   | "PARSE"
+  | "PARSE_ENCRYPTED"
   | "WRITE_OUTPUT"
   | "EMIT"
   | "INVALID_SET_FORMAT"
@@ -47,6 +48,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   USAGE: 1,
   READ_INPUT: 2,
   PARSE: 2,
+  PARSE_ENCRYPTED: 1,
   WRITE_OUTPUT: 3,
   EMIT: 4,
   INVALID_SET_FORMAT: 7,

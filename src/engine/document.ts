@@ -28,6 +28,9 @@ export function readEncrypted(bytes: Uint8Array, store: Store, file?: string): {
     const doc = store.loadEncrypted(bytes, file === undefined ? {} : { file });
     return { branches: doc.branches, metadata: metadataFromTree(doc.metadata) };
   } catch (e) {
+    // sops reports a malformed encrypted file with its generic exit code 1, unlike a malformed plain file (2).
+    if (e instanceof HushError && e.code === "PARSE")
+      throw new HushError("PARSE_ENCRYPTED", e.message, { file: e.file ?? file, ...(e.line === undefined ? {} : { line: e.line }), hints: e.hints });
     if (e instanceof HushError) throw e.withFile(file);
     throw e;
   }
