@@ -3,11 +3,11 @@
  * Pure: bytes, keys, clock and randomness come in; bytes come out. No file system, no process.
  */
 import { HushError } from "../errors.js";
-import type { KeyType } from "../keys/master-key.js";
+import type { KeyType, MasterKey } from "../keys/master-key.js";
 import { formatLastModified, metadataFromTree, metadataToTree, type Metadata } from "../stores/metadata.js";
 import type { Store } from "../stores/store.js";
 import type { TreeMap } from "../tree/index.js";
-import { getDataKey, type Keyring } from "./data-key.js";
+import { getDataKey, wrapDataKey, type Keyring } from "./data-key.js";
 import { decryptBranches, encryptBranches, IvStash, sealMac, type RandomBytes } from "./tree-cipher.js";
 
 /** An opened encrypted file: its plaintext tree and everything needed to write it back. */
@@ -92,6 +92,30 @@ export function sealDocument(
     const mac = sealMac(enc.mac, dataKey, lastModified, rnd);
     const wire = metadataToTree({ ...metadata, lastModified, mac });
     return store.emitEncrypted({ branches: enc.branches, metadata: wire }, opts.indent === undefined ? {} : { indent: opts.indent });
+  } catch (e) {
+    if (e instanceof HushError) throw e.withFile(opts.file);
+    throw e;
+  }
+}
+
+/**
+ * `updatekeys`: re-wraps the file's data key for new key groups and leaves every value, the
+ * lastmodified time and the MAC as they are (sops updatekeys does not decrypt the tree).
+ * @throws HushError NO_DECRYPTION_KEY, KEY_GROUPS, EMIT
+ */
+export async function rewrapDocument(
+  store: Store,
+  parsed: { branches: TreeMap[]; metadata: Metadata },
+  keyring: Keyring,
+  groups: readonly (readonly MasterKey[])[],
+  threshold: number,
+  opts: { randomBytes?: RandomBytes; indent?: number; file?: string; decryptionOrder?: readonly KeyType[] } = {},
+): Promise<Uint8Array> {
+  try {
+    const dataKey = await getDataKey(parsed.metadata, keyring, opts.decryptionOrder);
+    const wrapped = await wrapDataKey(dataKey, groups, threshold, opts.randomBytes);
+    const wire = metadataToTree({ ...parsed.metadata, keyGroups: wrapped.keyGroups, shamirThreshold: wrapped.shamirThreshold });
+    return store.emitEncrypted({ branches: parsed.branches, metadata: wire }, opts.indent === undefined ? {} : { indent: opts.indent });
   } catch (e) {
     if (e instanceof HushError) throw e.withFile(opts.file);
     throw e;

@@ -1,0 +1,50 @@
+/**
+ * What every file workflow gets from the edges: working directory, environment, clock, randomness,
+ * and how to ask the user something. The CLI builds it from the process; tests build it by hand.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { HushError } from "../../errors.js";
+import type { RandomBytes } from "../../engine/index.js";
+import { storeByName, storeForPath } from "../../stores/index.js";
+import type { Store } from "../../stores/store.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface FileCtx {
+  cwd: string;
+  env: Env;
+  now: () => Date;
+  randomBytes: RandomBytes;
+  /** Reads all of standard input. */
+  readStdin: () => Promise<Uint8Array>;
+  /** Asks a question on the terminal and returns the answer line; null when there is no terminal. */
+  prompt: (question: string) => Promise<string | null>;
+  /** Writes a warning or progress line to stderr (never a secret). */
+  warn: (line: string) => void;
+}
+
+/** Resolves a user path against the context's cwd. */
+export function absPath(ctx: FileCtx, p: string): string {
+  return isAbsolute(p) ? p : resolve(ctx.cwd, p);
+}
+
+/**
+ * Reads a file the user named.
+ * @throws HushError NO_FILE when it does not exist, READ_INPUT when it cannot be read
+ */
+export function readUserFile(ctx: FileCtx, p: string): Uint8Array {
+  try {
+    return readFileSync(absPath(ctx, p));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new HushError("NO_FILE", `cannot operate on non-existent file`, { file: p });
+    throw new HushError("READ_INPUT", `error reading file: ${code ?? "unknown error"}`, { file: p });
+  }
+}
+
+/** The store for a path or an explicit `--input-type`/`--output-type` name (sops's fallback rules). */
+export function pickStore(path: string, typeName: string | undefined): Store {
+  if (typeName !== undefined && typeName !== "") return storeByName(typeName);
+  return storeForPath(path);
+}

@@ -1,0 +1,54 @@
+/**
+ * Builds the identities (Keyring) and master keys from the process environment, as sops does:
+ * age identities from every source sops looks at; PGP through the system gpg.
+ */
+import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import type { Keyring } from "../../engine/index.js";
+import { ageMasterKey, ageUnwrapper, type AgeSourceEnv } from "../../keys/age/index.js";
+import type { KeyType, MasterKey, Unwrapper } from "../../keys/master-key.js";
+import { pgpMasterKey, pgpUnwrapper, systemGpg } from "../../keys/pgp.js";
+import { homeDir, userConfigDir } from "../../sys/paths.js";
+import { shlexSplit } from "../../sys/shlex.js";
+import type { FileCtx } from "./context.js";
+
+/** The age identity sources of this context. */
+export function ageSourceEnv(ctx: FileCtx): AgeSourceEnv {
+  return {
+    env: ctx.env,
+    homeDir: homeDir(ctx.env) ?? "",
+    configDir: userConfigDir(ctx.env) ?? "",
+    readFile: (p) => {
+      try {
+        return readFileSync(p);
+      } catch {
+        return null;
+      }
+    },
+    runCommand: (cmdline, extraEnv) => {
+      const [prog, ...args] = shlexSplit(cmdline);
+      return execFileSync(prog ?? "", args, { env: { ...ctx.env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    },
+    promptPassphrase: async (message) => (await ctx.prompt(message)) ?? "",
+  };
+}
+
+/** The keyring: one unwrapper per key type, each loading its identities lazily on first use. */
+export function buildKeyring(ctx: FileCtx): Keyring {
+  const cache = new Map<KeyType, Unwrapper | null>();
+  return {
+    unwrapperFor(type) {
+      if (!cache.has(type)) {
+        if (type === "age") cache.set(type, ageUnwrapper(ageSourceEnv(ctx)));
+        else if (type === "pgp") cache.set(type, pgpUnwrapper(systemGpg(ctx.env)));
+        else cache.set(type, null);
+      }
+      return cache.get(type) ?? null;
+    },
+  };
+}
+
+/** A master key for a recipient of the given type. */
+export function masterKeyFor(ctx: FileCtx, type: "age" | "pgp", id: string): MasterKey {
+  return type === "age" ? ageMasterKey(id) : pgpMasterKey(id, systemGpg(ctx.env));
+}

@@ -1,0 +1,238 @@
+/**
+ * The file commands as functions: encrypt, decrypt, rotate, set, unset, filestatus, updatekeys.
+ * Each takes a FileCtx and options and returns the bytes to write (the CLI decides where).
+ */
+import { HushError } from "../../errors.js";
+import { newDataKey, openDocument, readEncrypted, rewrapDocument, sealDocument, wrapDataKey, type OpenedDocument } from "../../engine/index.js";
+import { keyEntryId } from "../../keys/master-key.js";
+import type { Metadata } from "../../stores/metadata.js";
+import type { Store } from "../../stores/store.js";
+import { parseTreePath, setPath, unsetPath, type TreeMap, type Value } from "../../tree/index.js";
+import { absPath, pickStore, readUserFile, type FileCtx } from "./context.js";
+import { extractValue } from "./extract.js";
+import { buildKeyring } from "./keyring.js";
+import { masterKeysForEntries, resolvePlan, storeIndent, type PlanFlags } from "./plan.js";
+import { HUSH_SOPS_VERSION } from "./version.js";
+
+/** Where the input comes from and how it is typed. */
+export interface InputOptions {
+  /** The file (its path also picks the store and the creation rule); undefined = stdin. */
+  file?: string;
+  filenameOverride?: string;
+  inputType?: string;
+  outputType?: string;
+  configPath?: string;
+  indent?: number;
+}
+
+export interface DecryptOptions extends InputOptions {
+  ignoreMac?: boolean;
+  extract?: string;
+  decryptionOrder?: string;
+}
+
+function nameFor(o: InputOptions): string {
+  const n = o.filenameOverride ?? o.file;
+  if (n === undefined) throw new HushError("CONFLICTING_PARAMETERS", "must specify --filename-override when reading from stdin");
+  return n;
+}
+
+async function readInput(ctx: FileCtx, o: InputOptions): Promise<Uint8Array> {
+  return o.file === undefined ? ctx.readStdin() : readUserFile(ctx, o.file);
+}
+
+function stores(o: InputOptions): { input: Store; output: Store } {
+  const name = nameFor(o);
+  return { input: pickStore(name, o.inputType), output: pickStore(name, o.outputType ?? o.inputType) };
+}
+
+function order(o: DecryptOptions, ctx: FileCtx): ("age" | "pgp")[] | undefined {
+  const raw = o.decryptionOrder ?? ctx.env.SOPS_DECRYPTION_ORDER;
+  if (raw === undefined || raw === "") return undefined;
+  const seen = new Set<string>();
+  const out: ("age" | "pgp")[] = [];
+  for (const t of raw.split(",").map((s) => s.trim())) {
+    if (seen.has(t)) throw new HushError("DUPLICATE_DECRYPTION_KEY_TYPE", `duplicate decryption key type: ${t}`);
+    seen.add(t);
+    if (t === "age" || t === "pgp") out.push(t);
+  }
+  return out;
+}
+
+/** Opens an encrypted input. */
+export async function open(ctx: FileCtx, o: DecryptOptions): Promise<{ doc: OpenedDocument; input: Store; output: Store }> {
+  const { input, output } = stores(o);
+  const bytes = await readInput(ctx, o);
+  const ord = order(o, ctx);
+  const doc = await openDocument(bytes, input, buildKeyring(ctx), {
+    file: o.file ?? "<stdin>",
+    ignoreMac: o.ignoreMac ?? false,
+    ...(ord === undefined ? {} : { decryptionOrder: ord }),
+  });
+  return { doc, input, output };
+}
+
+/** `decrypt`: the plaintext as `sops decrypt` prints it. */
+export async function decryptFile(ctx: FileCtx, o: DecryptOptions): Promise<Uint8Array> {
+  const { doc, output } = await open(ctx, o);
+  const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
+  if (o.extract !== undefined) return extractValue(doc.branches, o.extract, output, indent);
+  return output.emitPlain(doc.branches, indent === undefined ? {} : { indent });
+}
+
+export interface EncryptOptions extends InputOptions, PlanFlags {}
+
+/** `encrypt`: a plaintext file → a new encrypted file (new data key). */
+export async function encryptFile(ctx: FileCtx, o: EncryptOptions): Promise<Uint8Array> {
+  const name = nameFor(o);
+  const { input, output } = stores(o);
+  const bytes = await readInput(ctx, o);
+  const branches = input.loadPlain(bytes, { file: o.file ?? name });
+  if (branches.length === 0) throw new HushError("EMPTY_DOCUMENT", "file cannot be completely empty, it must contain at least one document", { file: name });
+  if (input.hasMetadata(branches[0] as TreeMap)) throw alreadyEncrypted(name);
+  const plan = await resolvePlan(ctx, absPath(ctx, name), o, output);
+  const dataKey = newDataKey(ctx.randomBytes);
+  const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
+  const metadata: Omit<Metadata, "lastModified" | "mac"> = {
+    keyGroups: wrapped.keyGroups,
+    shamirThreshold: wrapped.shamirThreshold,
+    selector: plan.selector,
+    macOnlyEncrypted: plan.macOnlyEncrypted,
+    version: HUSH_SOPS_VERSION,
+  };
+  const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
+  return sealDocument(output, branches, metadata, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes, file: name, ...(indent === undefined ? {} : { indent }) });
+}
+
+/** The "file already encrypted" error (sops exit 203). */
+export function alreadyEncrypted(file: string): HushError {
+  return new HushError("ALREADY_ENCRYPTED", "the file already contains sops metadata (a top-level 'sops' entry, or 'sops_' entries in flat formats)", {
+    file,
+    hints: ["if this is an encrypted file, edit it with: hush edit " + file, "if it is a plain file, rename its 'sops' entry"],
+  });
+}
+
+/** Re-encrypts an opened document with its own data key and stash (edit/set/unset/updatekeys keep the data key). */
+export function reseal(ctx: FileCtx, o: InputOptions, doc: OpenedDocument, branches: readonly TreeMap[], out: Store, meta: Metadata = doc.metadata): Uint8Array {
+  const indent = o.indent ?? storeIndent(ctx, out, o.configPath);
+  return sealDocument(out, branches, meta, doc.dataKey, {
+    now: ctx.now(),
+    randomBytes: ctx.randomBytes,
+    stash: doc.stash,
+    file: o.file ?? "<stdin>",
+    ...(indent === undefined ? {} : { indent }),
+  });
+}
+
+export interface RotateOptions extends DecryptOptions {
+  addAge?: string[];
+  rmAge?: string[];
+  addPgp?: string[];
+  rmPgp?: string[];
+}
+
+/** `rotate`: a new data key, every value re-encrypted, optionally with keys added or removed. */
+export async function rotateFile(ctx: FileCtx, o: RotateOptions): Promise<Uint8Array> {
+  const { doc, output } = await open(ctx, o);
+  const groups = await masterKeysForEntries(ctx, doc.metadata.keyGroups, { addAge: o.addAge ?? [], rmAge: o.rmAge ?? [], addPgp: o.addPgp ?? [], rmPgp: o.rmPgp ?? [] });
+  const dataKey = newDataKey(ctx.randomBytes);
+  const wrapped = await wrapDataKey(dataKey, groups, doc.metadata.shamirThreshold, ctx.randomBytes);
+  const meta = { ...doc.metadata, keyGroups: wrapped.keyGroups, shamirThreshold: wrapped.shamirThreshold };
+  const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
+  return sealDocument(output, doc.branches, meta, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes, file: o.file ?? "<stdin>", ...(indent === undefined ? {} : { indent }) });
+}
+
+/** `set FILE PATH VALUE`: the value is JSON (a bare number becomes a float, as in sops). */
+export async function setValue(ctx: FileCtx, o: DecryptOptions & { file: string }, pathText: string, valueJson: string): Promise<Uint8Array> {
+  let path;
+  try {
+    path = parseTreePath(pathText);
+  } catch {
+    throw new HushError("INVALID_SET_FORMAT", "invalid set index format", { file: o.file });
+  }
+  const value = parseSetValue(valueJson, o.file);
+  const { doc, input } = await open(ctx, o);
+  const first = setPath(doc.branches[0] as TreeMap, path, value);
+  return reseal(ctx, o, doc, [first, ...doc.branches.slice(1)], input);
+}
+
+function parseSetValue(text: string, file: string): Value {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HushError("INVALID_SET_FORMAT", "value for set is not valid JSON", { file });
+  }
+  if (parsed === null || typeof parsed === "string" || typeof parsed === "boolean") return parsed;
+  if (typeof parsed === "number") return parsed;
+  // Objects and arrays go through the JSON store, so integers inside them stay ints (sops 3.13.2).
+  const json = pickStore("x.json", "json");
+  const branch = json.loadPlain(new TextEncoder().encode(`{"v":${text}}`), { file })[0] as TreeMap;
+  const item = branch.items[0];
+  return item !== undefined && "key" in item ? item.value : null;
+}
+
+/** `unset FILE PATH`. With `idempotent`, a missing path leaves the file as it is (returns null). */
+export async function unsetValue(ctx: FileCtx, o: DecryptOptions & { file: string }, pathText: string, idempotent: boolean): Promise<Uint8Array | null> {
+  let path;
+  try {
+    path = parseTreePath(pathText);
+  } catch {
+    throw new HushError("INVALID_SET_FORMAT", "invalid unset index format", { file: o.file });
+  }
+  const { doc, input } = await open(ctx, o);
+  let first: TreeMap;
+  try {
+    first = unsetPath(doc.branches[0] as TreeMap, path);
+  } catch (e) {
+    if (idempotent && e instanceof HushError && e.code === "GENERIC") return null;
+    throw e instanceof HushError ? e.withFile(o.file) : e;
+  }
+  return reseal(ctx, o, doc, [first, ...doc.branches.slice(1)], input);
+}
+
+/** `filestatus`: `{"encrypted":true}` when the file has sops metadata with a version and a MAC. */
+export function fileStatus(ctx: FileCtx, o: InputOptions & { file: string }): string {
+  const { input } = stores(o);
+  const bytes = readUserFile(ctx, o.file);
+  let encrypted = false;
+  try {
+    const { metadata } = readEncrypted(bytes, input, o.file);
+    encrypted = metadata.version !== "" && metadata.mac !== "";
+  } catch (e) {
+    if (!(e instanceof HushError)) throw e;
+  }
+  return JSON.stringify({ encrypted }) + "\n";
+}
+
+/** `updatekeys`: the key groups the creation rule names now, same data key, values untouched. Null when nothing changes. */
+export async function updateKeys(
+  ctx: FileCtx,
+  o: DecryptOptions & { file: string; shamirThreshold?: number },
+  confirm: (summary: string[]) => Promise<boolean>,
+): Promise<Uint8Array | null> {
+  const { input } = stores(o);
+  const parsed = readEncrypted(readUserFile(ctx, o.file), input, o.file);
+  const plan = await resolvePlan(ctx, absPath(ctx, o.filenameOverride ?? o.file), { configPath: o.configPath, forUpdateKeys: true }, input);
+  const want = plan.groups.map((g) => g.map((k) => `${k.type}:${k.id}`));
+  const have = parsed.metadata.keyGroups.map((g) => g.map(keyEntryId));
+  const summary: string[] = [];
+  const n = Math.max(want.length, have.length);
+  for (let i = 0; i < n; i++) {
+    const w = new Set(want[i] ?? []);
+    const h = new Set(have[i] ?? []);
+    const lines = [...[...w].filter((x) => !h.has(x)).map((x) => `+++ ${x.replace(/^\w+:/, "")}`), ...[...h].filter((x) => !w.has(x)).map((x) => `--- ${x.replace(/^\w+:/, "")}`)];
+    if (lines.length > 0) summary.push(`Group ${i + 1}`, ...lines);
+  }
+  const threshold = Math.min(o.shamirThreshold ?? parsed.metadata.shamirThreshold, plan.groups.length);
+  if (summary.length === 0 && threshold === parsed.metadata.shamirThreshold) return null;
+  if (!(await confirm(summary))) return null;
+  const ord = order(o, ctx);
+  const indent = o.indent ?? storeIndent(ctx, input, o.configPath);
+  return rewrapDocument(input, parsed, buildKeyring(ctx), plan.groups, threshold, {
+    randomBytes: ctx.randomBytes,
+    file: o.file,
+    ...(indent === undefined ? {} : { indent }),
+    ...(ord === undefined ? {} : { decryptionOrder: ord }),
+  });
+}
