@@ -1,5 +1,110 @@
-/** Placeholder until the CLI lands: prints usage. */
-export async function main(_argv: string[]): Promise<number> {
-  process.stderr.write("hush: not implemented yet\n");
-  return 1;
+/**
+ * The CLI entry: parse, dispatch, and the single catch that turns errors into text and exit codes.
+ * sops's forms all work: subcommands, legacy mode flags (-e/-d/-r/--set) and bare `hush FILE` (edit).
+ */
+import { openSync, readSync, closeSync } from "node:fs";
+import { HushError } from "../errors.js";
+import { clockFromEnv } from "../sys/clock.js";
+import { randomBytesFromEnv } from "../sys/rng.js";
+import type { FileCtx } from "../workflows/files/context.js";
+import { HUSH_VERSION, HUSH_SOPS_VERSION } from "../workflows/files/version.js";
+import { parseFlags, str } from "./args.js";
+import { runDecrypt, runEncrypt, runRotate } from "./commands/crypt.js";
+import { runKeygen } from "./commands/keygen.js";
+import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
+import { renderError, warn, writeStderr, writeStdout } from "./output.js";
+import { USAGE } from "./usage.js";
+
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "help", "version"]);
+
+async function readAllStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Asks on the controlling terminal; null when there is none. */
+async function promptTty(question: string): Promise<string | null> {
+  let fd: number;
+  try {
+    fd = openSync("/dev/tty", "r+");
+  } catch {
+    return null;
+  }
+  try {
+    writeStderr(question);
+    const buf = Buffer.alloc(1);
+    let line = "";
+    while (readSync(fd, buf, 0, 1, null) === 1 && buf[0] !== 10) line += String.fromCharCode(buf[0] as number);
+    return line;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Builds the context of a real run from the process. */
+export function processContext(): FileCtx {
+  const env = process.env;
+  return { cwd: process.cwd(), env, now: clockFromEnv(env), randomBytes: randomBytesFromEnv(env), readStdin: readAllStdin, prompt: promptTty, warn };
+}
+
+async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
+  const cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
+  const { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
+  if (flags.version === true || cmd === "version") {
+    writeStdout(`hush ${HUSH_VERSION} (sops ${HUSH_SOPS_VERSION} compatible)\n`);
+    return 0;
+  }
+  if (flags.help === true || cmd === "help" || argv.length === 0) {
+    writeStdout(USAGE);
+    return argv.length === 0 ? 1 : 0;
+  }
+  const file = positionals[0];
+  switch (cmd) {
+    case "encrypt":
+      return runEncrypt(ctx, flags, file);
+    case "decrypt":
+      return runDecrypt(ctx, flags, file);
+    case "rotate":
+      return runRotate(ctx, flags, file);
+    case "edit":
+      return runEdit(ctx, flags, file);
+    case "set":
+      return runSet(ctx, flags, positionals);
+    case "unset":
+      return runUnset(ctx, flags, positionals);
+    case "updatekeys":
+      return runUpdateKeys(ctx, flags, positionals);
+    case "filestatus":
+      return runFileStatus(ctx, flags, file);
+    case "keygen":
+      return runKeygen(ctx, flags, positionals);
+  }
+  // Legacy sops form: flags then one file; the mode flag decides, bare = edit.
+  if (positionals.length > 1) warn("more than one positional argument provided; only the first one will be used");
+  if (file === undefined) throw new HushError("NO_FILE", "no file specified");
+  const set = str(flags, "set");
+  if (set !== undefined) {
+    const cut = set.indexOf("] ");
+    if (cut === -1) throw new HushError("INVALID_SET_FORMAT", "invalid set format: expected '[\"key\"] value'");
+    return runSet(ctx, flags, [file, set.slice(0, cut + 1), set.slice(cut + 2)]);
+  }
+  if (flags.encrypt === true) return runEncrypt(ctx, flags, file);
+  if (flags.decrypt === true) return runDecrypt(ctx, flags, file);
+  if (flags.rotate === true) return runRotate(ctx, flags, file);
+  return runEdit(ctx, flags, file);
+}
+
+/** Runs hush with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], ctx: FileCtx = processContext()): Promise<number> {
+  try {
+    return await dispatch(argv, ctx);
+  } catch (e) {
+    if (e instanceof HushError) {
+      writeStderr(renderError(e));
+      return e.exitCode;
+    }
+    writeStderr(`hush: internal error: ${(e as Error)?.stack ?? String(e)}\nhush: please report this at https://github.com/hush-secrets/hush/issues`);
+    return 1;
+  }
 }

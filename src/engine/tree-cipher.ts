@@ -149,7 +149,9 @@ function decryptComment(c: Comment, path: readonly string[], dataKey: Uint8Array
       if (opened.type !== "comment") continue;
       const text = Buffer.from(opened.plain).toString("utf8");
       stash.set(aadOf(path), "comment", opened.plain, opened.iv);
-      return new Comment(text, c.inline);
+      // sops's cipher returns a fresh Comment, so a decrypted comment loses its inline flag and
+      // `sops decrypt` prints it on its own line above the key; hush prints the same bytes.
+      return new Comment(text, false);
     } catch {
       // not encrypted, or not with this path: try the next
     }

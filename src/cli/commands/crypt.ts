@@ -1,0 +1,69 @@
+/** `encrypt`, `decrypt` and `rotate`: read one file (or stdin), write stdout, -i or --output. */
+import { HushError } from "../../errors.js";
+import type { FileCtx } from "../../workflows/files/context.js";
+import { decryptFile, encryptFile, rotateFile, type InputOptions } from "../../workflows/files/operations.js";
+import { int, list, selectorFlag, str, unsupportedKeyFlag, type Flags } from "../args.js";
+import { checkIo, emit } from "./io.js";
+
+/** The input options every file command shares. */
+export function inputOptions(f: Flags, file: string | undefined): InputOptions {
+  const o: InputOptions = {};
+  if (file !== undefined) o.file = file;
+  const set = (k: keyof InputOptions, v: string | undefined): void => {
+    if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+  };
+  set("filenameOverride", str(f, "filename-override"));
+  set("inputType", str(f, "input-type"));
+  set("outputType", str(f, "output-type"));
+  set("configPath", str(f, "config"));
+  const indent = int(f, "indent");
+  if (indent !== undefined) {
+    if (indent < 0) throw new HushError("USAGE", "--indent must not be negative");
+    o.indent = indent;
+  }
+  return o;
+}
+
+function decryptOptions(f: Flags, file: string | undefined): ReturnType<typeof inputOptions> & { ignoreMac: boolean; decryptionOrder?: string } {
+  const order = str(f, "decryption-order");
+  return { ...inputOptions(f, file), ignoreMac: f["ignore-mac"] === true, ...(order === undefined ? {} : { decryptionOrder: order }) };
+}
+
+/** Runs `decrypt`. */
+export async function runDecrypt(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
+  checkIo(ctx, f, file);
+  const extract = str(f, "extract");
+  const bytes = await decryptFile(ctx, { ...decryptOptions(f, file), ...(extract === undefined ? {} : { extract }) });
+  await emit(ctx, f, file, bytes);
+  return 0;
+}
+
+/** Runs `encrypt`. */
+export async function runEncrypt(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
+  checkIo(ctx, f, file);
+  const bytes = await encryptFile(ctx, {
+    ...inputOptions(f, file),
+    age: str(f, "age"),
+    pgp: str(f, "pgp"),
+    otherKeyFlag: unsupportedKeyFlag(f),
+    selector: selectorFlag(f),
+    macOnlyEncrypted: f["mac-only-encrypted"] === true ? true : undefined,
+    shamirThreshold: int(f, "shamir-secret-sharing-threshold"),
+  });
+  await emit(ctx, f, file, bytes);
+  return 0;
+}
+
+/** Runs `rotate`. */
+export async function runRotate(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
+  checkIo(ctx, f, file);
+  const bytes = await rotateFile(ctx, {
+    ...decryptOptions(f, file),
+    addAge: list(f, "add-age"),
+    rmAge: list(f, "rm-age"),
+    addPgp: list(f, "add-pgp"),
+    rmPgp: list(f, "rm-pgp"),
+  });
+  await emit(ctx, f, file, bytes);
+  return 0;
+}

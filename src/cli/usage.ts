@@ -1,0 +1,37 @@
+/** The usage text: one constant with examples (age's style). */
+export const USAGE = `hush — a git-native secrets manager that reads and writes sops files byte for byte
+
+Usage:
+  hush encrypt [-i | --output OUT] [--age R,...] [--pgp FP,...] FILE    encrypt a plain file
+  hush decrypt [-i | --output OUT] [--extract '["a"]["b"]'] FILE        print the plaintext
+  hush edit FILE                  open the plaintext in $SOPS_EDITOR / $EDITOR and re-encrypt
+  hush FILE                       same as edit (sops's bare form)
+  hush set FILE '["a"]["b"]' '"value"'    set one value (JSON), in place
+  hush unset FILE '["a"]["b"]'            remove one value, in place
+  hush rotate [-i] FILE           new data key, every value re-encrypted
+  hush updatekeys [-y] FILE...    re-wrap the data key for the recipients .sops.yaml names now
+  hush filestatus FILE            {"encrypted":true|false}
+  hush keygen [-o FILE]           make an age identity (standard keys.txt format)
+  hush --version
+
+Legacy sops flags work too: -e/--encrypt, -d/--decrypt, -r/--rotate, --set '["a"] "v"'.
+
+Common flags:
+  --input-type, --output-type yaml|json|dotenv|ini|binary   override the type from the extension
+  --config PATH            use this .sops.yaml (default: search from the current directory up)
+  --indent N               YAML/JSON indent of the output
+  --ignore-mac             decrypt even if the MAC does not match
+  --filename-override P    name used for the store type and creation rules (needed with stdin)
+  --unencrypted-suffix S, --encrypted-suffix S, --unencrypted-regex R, --encrypted-regex R,
+  --unencrypted-comment-regex R, --encrypted-comment-regex R, --mac-only-encrypted
+  --shamir-secret-sharing-threshold N
+
+Identities are found where sops looks: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,
+~/.config/sops/age/keys.txt, SOPS_AGE_SSH_PRIVATE_KEY_FILE, ~/.ssh/id_ed25519 and ~/.ssh/id_rsa; PGP via gpg.
+
+Examples:
+  hush keygen -o key.txt && export SOPS_AGE_KEY_FILE=$PWD/key.txt
+  hush encrypt --age "$(hush keygen -y key.txt)" -i secrets.yaml
+  hush decrypt --extract '["db"]["password"]' secrets.yaml
+  alias sops=hush
+`;
