@@ -1,0 +1,206 @@
+/**
+ * Identities: age identity files (keys.txt), passphrase-protected identity files (an age file
+ * with one scrypt stanza wrapping a keys.txt) and SSH private keys. Parsing errors name the source
+ * and the line number only, never the line: a line of a key file is key material.
+ */
+import { HushError } from "../../errors.js";
+import { armorDecode, isArmored } from "./armor.js";
+import type { Stanza, StanzaIdentity } from "./format.js";
+import { parseAuthorizedKey, parseSshPrivateKey, sshTag } from "./openssh.js";
+import type { SshPublicKey } from "./openssh.js";
+import { SshEd25519Identity } from "./ssh-ed25519.js";
+import { SshRsaIdentity } from "./ssh-rsa.js";
+import { X25519Identity, decodeX25519Identity } from "./x25519.js";
+
+/** An identity hush can decrypt with. It never exposes its key material. */
+export interface AgeIdentity {
+  readonly kind: "x25519" | "ssh-ed25519" | "ssh-rsa";
+  /** The recipient string (X25519) or "ssh key <source>"; never key material. */
+  describe(): string;
+}
+
+/** The identities returned by this module all unwrap stanzas too. */
+export type InternalIdentity = AgeIdentity & StanzaIdentity;
+
+/** True for identities created by this module (the only ones ageDecryptArmored can use). */
+export function isInternalIdentity(id: AgeIdentity): id is InternalIdentity {
+  return typeof (id as Partial<StanzaIdentity>).unwrapStanza === "function";
+}
+
+function identityError(source: string, line: number, what: string): HushError {
+  return new HushError("KEY_FORMAT", `failed to parse '${source}' age identities: line ${line}: ${what}`);
+}
+
+/** True when the bytes are an age file (binary or armored): a passphrase-protected identity file. */
+export function isEncryptedIdentityFile(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 14)).toString("latin1");
+  return head === "age-encryption" || head === "-----BEGIN AGE";
+}
+
+/**
+ * Parses an age identity file (keys.txt). Empty lines and lines starting with `#` are skipped,
+ * CRLF line ends are accepted (sops rejects the trailing `\r`; hush does not), and a line may hold
+ * several whitespace-separated identities (as sops allows for SOPS_AGE_KEY).
+ * @throws HushError KEY_FORMAT naming `source` and the line number (post-quantum and plugin
+ * identities are reported as not supported yet)
+ */
+export function parseAgeIdentities(text: string, source: string): AgeIdentity[] {
+  if (isEncryptedIdentityFile(Buffer.from(text.slice(0, 14), "latin1"))) {
+    throw new HushError("KEY_FORMAT", `'${source}' is a passphrase-protected identity file; it needs a passphrase prompt`);
+  }
+  const out: AgeIdentity[] = [];
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "" || line.startsWith("#")) return;
+    for (const word of line.split(/[ \t\r\v\f]+/)) {
+      if (word === "") continue;
+      if (word.startsWith("AGE-PLUGIN-")) throw identityError(source, i + 1, "age plugin identities are not supported yet");
+      if (word.startsWith("AGE-SECRET-KEY-PQ-1")) throw identityError(source, i + 1, "post-quantum age identities are not supported yet");
+      if (!word.startsWith("AGE-SECRET-KEY-1")) throw identityError(source, i + 1, "unknown identity type");
+      const scalar = decodeX25519Identity(word);
+      if (scalar === null) throw identityError(source, i + 1, "malformed secret key");
+      out.push(new X25519Identity(scalar));
+    }
+  });
+  return out;
+}
+
+/** Asks for a passphrase; the message names what it is for. */
+export type PassphrasePrompt = (message: string) => Promise<string>;
+
+/**
+ * A passphrase-protected identity file. The passphrase is asked, and the file decrypted with
+ * typage's scrypt (imported lazily), the first time a stanza is offered; the result is cached.
+ */
+class EncryptedIdentityFile implements InternalIdentity {
+  readonly kind: "x25519" = "x25519";
+  readonly #bytes: Uint8Array;
+  readonly #source: string;
+  readonly #prompt: PassphrasePrompt | undefined;
+  #inner: Promise<InternalIdentity[]> | null = null;
+
+  constructor(bytes: Uint8Array, source: string, prompt: PassphrasePrompt | undefined) {
+    this.#bytes = bytes;
+    this.#source = source;
+    this.#prompt = prompt;
+  }
+
+  describe(): string {
+    return `passphrase-protected identity file ${this.#source}`;
+  }
+
+  async #decrypt(): Promise<InternalIdentity[]> {
+    if (this.#prompt === undefined) {
+      throw new HushError("KEY_FORMAT", `identity file '${this.#source}' is passphrase-protected and no passphrase prompt is available`);
+    }
+    const text = Buffer.from(this.#bytes).toString("latin1");
+    const file = isArmored(text) ? armorDecode(text) : this.#bytes;
+    const passphrase = await this.#prompt(`Enter passphrase for identity '${this.#source}':`);
+    const { Decrypter } = await import("age-encryption");
+    const d = new Decrypter();
+    d.addPassphrase(passphrase);
+    let inner: string;
+    try {
+      inner = await d.decrypt(file, "text");
+    } catch (e) {
+      const msg = e instanceof Error && /no identity matched/i.test(e.message)
+        ? "incorrect passphrase"
+        : "failed to decrypt identity file";
+      throw new HushError("KEY_FORMAT", `${msg} for identity file '${this.#source}'`);
+    }
+    return parseAgeIdentities(inner, this.#source).filter(isInternalIdentity);
+  }
+
+  async unwrapStanza(s: Stanza): Promise<Uint8Array | null> {
+    this.#inner ??= this.#decrypt();
+    let ids: InternalIdentity[];
+    try {
+      ids = await this.#inner;
+    } catch (e) {
+      this.#inner = null; // a wrong passphrase may be retried on the next call
+      throw e;
+    }
+    for (const id of ids) {
+      const k = await id.unwrapStanza(s);
+      if (k !== null) return k;
+    }
+    return null;
+  }
+}
+
+/**
+ * Parses a key source's contents: a passphrase-protected identity file (needs `prompt`) or a
+ * plain identity file.
+ * @throws HushError KEY_FORMAT
+ */
+export function parseIdentitySource(bytes: Uint8Array, source: string, prompt?: PassphrasePrompt): AgeIdentity[] {
+  if (isEncryptedIdentityFile(bytes)) return [new EncryptedIdentityFile(bytes, source, prompt)];
+  return parseAgeIdentities(Buffer.from(bytes).toString("utf8"), source);
+}
+
+/** A passphrase-protected SSH key: it recognises its stanzas by tag, but cannot decrypt yet. */
+class EncryptedSshIdentity implements InternalIdentity {
+  readonly kind: "ssh-ed25519" | "ssh-rsa";
+  readonly #tag: string;
+  readonly #source: string;
+  constructor(pk: SshPublicKey, source: string) {
+    this.kind = pk.type;
+    this.#tag = sshTag(pk);
+    this.#source = source;
+  }
+  describe(): string {
+    return `ssh key ${this.#source}`;
+  }
+  unwrapStanza(s: Stanza): null {
+    if (s.type !== this.kind || s.args[0] !== this.#tag) return null;
+    throw new HushError("KEY_FORMAT", `ssh key '${this.#source}' is passphrase-protected, which is not supported yet`, {
+      hints: ["decrypt a copy with `ssh-keygen -p` into a private directory, or convert the key with ssh-to-age"],
+    });
+  }
+}
+
+/**
+ * Builds the identity for an SSH private key file. For a passphrase-protected key the public key
+ * comes from the file or from `publicKeyText` (the `.pub` file); such an identity only recognises
+ * its stanzas and then reports that encrypted SSH keys are not supported yet. With
+ * `encryptedUnsupported`, a passphrase-protected key is rejected at once with that message.
+ * @throws HushError KEY_FORMAT for a malformed or unsupported key
+ */
+export function sshIdentityFromPrivateKey(
+  text: string,
+  source: string,
+  publicKeyText?: string | null,
+  encryptedUnsupported?: string,
+): AgeIdentity {
+  let parsed;
+  try {
+    parsed = parseSshPrivateKey(text);
+  } catch (e) {
+    const why = e instanceof HushError ? e.message : "malformed key";
+    throw new HushError("KEY_FORMAT", `malformed SSH identity in '${source}': ${why}`);
+  }
+  if (parsed.encrypted) {
+    if (encryptedUnsupported !== undefined) throw new HushError("KEY_FORMAT", encryptedUnsupported);
+    let pk = parsed.publicKey;
+    if (pk === null) {
+      if (publicKeyText === undefined || publicKeyText === null) {
+        throw new HushError("KEY_FORMAT", `failed to obtain the public key for passphrase-protected ssh key '${source}' (no '${source}.pub')`);
+      }
+      pk = parsePublicKeyOrThrow(publicKeyText, source);
+    }
+    return new EncryptedSshIdentity(pk, source);
+  }
+  const k = parsed.key;
+  if (k.type === "ssh-ed25519" && k.publicKey.type === "ssh-ed25519") return new SshEd25519Identity(k.publicKey, k.seed, source);
+  if (k.type === "ssh-rsa" && k.publicKey.type === "ssh-rsa") return new SshRsaIdentity(k.publicKey, k.key, source);
+  throw new HushError("KEY_FORMAT", `unsupported SSH identity type in '${source}'`);
+}
+
+function parsePublicKeyOrThrow(text: string, source: string): SshPublicKey {
+  try {
+    return parseAuthorizedKey(text);
+  } catch {
+    throw new HushError("KEY_FORMAT", `failed to parse '${source}.pub'`);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The age master key: the public API of src/keys/age. The hot path (unwrapping one data key with
+ * an X25519 or SSH identity) runs natively on node:crypto; typage (age-encryption) is the test
+ * oracle and is loaded only for passphrase-protected identity files.
+ */
+import { randomBytes } from "node:crypto";
+import { HushError } from "../../errors.js";
+import type { AgeKeyEntry, KeyEntry, MasterKey, Unwrapper } from "../master-key.js";
+import { armorDecode, armorEncode } from "./armor.js";
+import { decryptAgeFile, encodeAgeFile, newFileKey } from "./format.js";
+import { isInternalIdentity } from "./identities.js";
+import type { AgeIdentity } from "./identities.js";
+import { parseAgeRecipient } from "./recipients.js";
+import type { AgeRecipient } from "./recipients.js";
+import { SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_CMD, formatAgeError, loadAgeIdentities } from "./sources.js";
+import type { AgeIdentityLoad, AgeSourceEnv } from "./sources.js";
+import { decodeX25519Identity, encodeX25519Identity, encodeX25519Recipient, x25519Base } from "./x25519.js";
+
+export type { AgeIdentity } from "./identities.js";
+export { parseAgeIdentities, sshIdentityFromPrivateKey } from "./identities.js";
+export type { AgeRecipient } from "./recipients.js";
+export { parseAgeRecipient } from "./recipients.js";
+export type { AgeIdentityLoad, AgeSourceEnv } from "./sources.js";
+export {
+  SOPS_AGE_KEY,
+  SOPS_AGE_KEY_CMD,
+  SOPS_AGE_KEY_FILE,
+  SOPS_AGE_KEY_USER_CONFIG_PATH,
+  SOPS_AGE_RECIPIENT,
+  SOPS_AGE_RECIPIENTS,
+  SOPS_AGE_SSH_PRIVATE_KEY_CMD,
+  SOPS_AGE_SSH_PRIVATE_KEY_FILE,
+  XDG_CONFIG_HOME,
+  formatAgeError,
+  loadAgeIdentities,
+  userConfigDir,
+} from "./sources.js";
+
+/**
+ * Encrypts `payload` (a data key or Shamir share) to one recipient as an armored age file: one
+ * stanza, 64-column base64, ending in "-----END AGE ENCRYPTED FILE-----\n" (spec 2.4).
+ */
+export async function ageEncryptArmored(recipient: AgeRecipient, payload: Uint8Array): Promise<string> {
+  const fileKey = newFileKey();
+  const stanza = await recipient.wrap(fileKey);
+  return armorEncode(encodeAgeFile(fileKey, [stanza], payload));
+}
+
+/**
+ * Decrypts an armored age file (LF or CRLF armor) with the given identities.
+ * @returns the payload, or `null` when no identity matches a stanza
+ * @throws HushError KEY_FORMAT for a malformed file, a bad header MAC or payload, or a stanza
+ * addressed to an identity that cannot open it (e.g. a passphrase-protected SSH key)
+ */
+export async function ageDecryptArmored(armored: string, identities: readonly AgeIdentity[]): Promise<Uint8Array | null> {
+  const file = armorDecode(armored);
+  const usable = identities.map((id) => {
+    if (!isInternalIdentity(id)) throw new HushError("KEY_FORMAT", "unsupported age identity object");
+    return id;
+  });
+  return decryptAgeFile(file, usable);
+}
+
+/** A fresh X25519 identity and its recipient (what age-keygen prints). */
+export function generateX25519Identity(): { identity: string; recipient: string } {
+  const scalar = new Uint8Array(randomBytes(32));
+  return { identity: encodeX25519Identity(scalar), recipient: encodeX25519Recipient(x25519Base(scalar)) };
+}
+
+/**
+ * The `age1…` recipient of an `AGE-SECRET-KEY-1…` identity.
+ * @throws HushError KEY_FORMAT when the identity is malformed (the message does not repeat it)
+ */
+export function x25519RecipientOf(identity: string): string {
+  const scalar = decodeX25519Identity(identity.trim());
+  if (scalar === null) throw new HushError("KEY_FORMAT", "malformed age secret key");
+  return encodeX25519Recipient(x25519Base(scalar));
+}
+
+/**
+ * The age master key for one recipient (age1…, ssh-ed25519 …, ssh-rsa …), trimmed as sops does.
+ * @throws HushError KEY_FORMAT for a recipient sops would reject (see parseAgeRecipient)
+ */
+export function ageMasterKey(recipient: string): MasterKey {
+  const parsed = parseAgeRecipient(recipient);
+  return {
+    type: "age",
+    id: parsed.recipient,
+    async wrap(dataKey: Uint8Array): Promise<AgeKeyEntry> {
+      return { type: "age", recipient: parsed.recipient, enc: await ageEncryptArmored(parsed, dataKey) };
+    },
+  };
+}
+
+/** The age unwrapper, with the outcome of identity loading for error reports. */
+export interface AgeUnwrapper extends Unwrapper {
+  /** The last identity load (null before the first unwrap). */
+  lastLoad(): AgeIdentityLoad | null;
+}
+
+/**
+ * Unwraps age entries with the identities found through `src` (spec section 9). Identities are
+ * loaded lazily, once; when a key command is configured (SOPS_AGE_KEY_CMD or
+ * SOPS_AGE_SSH_PRIVATE_KEY_CMD) they are loaded once per recipient, because sops passes the
+ * recipient to the command. `unwrap` returns null when no identity matches or none was found;
+ * `describeSources()` then gives sops's explanation (locations tried, loading errors).
+ */
+export function ageUnwrapper(src: AgeSourceEnv): AgeUnwrapper {
+  const perRecipient = src.env[SOPS_AGE_KEY_CMD] !== undefined || src.env[SOPS_AGE_SSH_PRIVATE_KEY_CMD] !== undefined;
+  const cache = new Map<string, Promise<AgeIdentityLoad>>();
+  let last: AgeIdentityLoad | null = null;
+  const load = (recipient: string): Promise<AgeIdentityLoad> => {
+    const key = perRecipient ? recipient : "";
+    let p = cache.get(key);
+    if (p === undefined) {
+      p = loadAgeIdentities(src, recipient);
+      cache.set(key, p);
+    }
+    return p;
+  };
+  return {
+    type: "age",
+    async unwrap(entry: KeyEntry): Promise<Uint8Array | null> {
+      if (entry.type !== "age") return null;
+      const loaded = await load(entry.recipient);
+      last = loaded;
+      if (loaded.identities.length === 0) return null;
+      return ageDecryptArmored(entry.enc, loaded.identities);
+    },
+    describeSources(): string[] {
+      if (last === null) return [];
+      const { identities, errors, locations } = last;
+      if (identities.length === 0) return [formatAgeError("failed to load age identities", null, errors, locations)];
+      return [
+        formatAgeError("failed to create reader for decrypting sops data key with age", "no identity matched any of the recipients", errors, locations),
+        ...identities.map((id) => `tried ${id.describe()}`),
+      ];
+    },
+    lastLoad: () => last,
+  };
+}
