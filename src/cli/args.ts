@@ -10,7 +10,7 @@ const S = { type: "string" } as const;
 const B = { type: "boolean" } as const;
 const M = { type: "string", multiple: true } as const;
 
-export const OPTIONS = {
+export const OPTIONS: ParseArgsConfig["options"] & Record<string, unknown> = {
   // modes (legacy form) and global flags
   encrypt: { ...B, short: "e" },
   decrypt: { ...B, short: "d" },

@@ -3,7 +3,6 @@
  * else the first matching creation rule of `.sops.yaml` (cmd/sops/main.go getEncryptConfig).
  */
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { HushError } from "../../errors.js";
 import { findConfig, loadConfig, matchCreationRule, formatProblem, type SopsConfig } from "../../config/index.js";
 import type { KeyEntry, MasterKey } from "../../keys/master-key.js";
@@ -41,6 +40,13 @@ interface LoadedConfig {
 /** Finds and loads `.sops.yaml` (or --config / SOPS_CONFIG). Null when there is none. @throws HushError CONFIG */
 export function loadConfigFor(ctx: FileCtx, configPath: string | undefined): LoadedConfig | null {
   const found = findConfig(ctx.cwd, ctx.env, configPath);
+  if (found.path !== null && found.explicit) {
+    try {
+      readFileSync(found.path);
+    } catch {
+      throw new HushError("CONFIG", "error loading config: cannot read the config file", { file: found.displayPath ?? found.path });
+    }
+  }
   for (const w of found.warnings) ctx.warn(w);
   if (found.path === null) return null;
   let text: string;
@@ -86,7 +92,7 @@ export async function resolvePlan(ctx: FileCtx, absFile: string, flags: PlanFlag
     throw new HushError("NO_KEYS", `${flags.otherKeyFlag} keys are not supported by hush yet`, { hints: ["use age or pgp recipients"] });
   const loaded = loadConfigFor(ctx, flags.configPath);
   const rules = loaded?.config.creationRules;
-  const rule = loaded !== null && rules !== undefined ? matchCreationRule(loaded.config, dirname(loaded.path), absFile) : null;
+  const rule = loaded !== null && rules !== undefined ? matchCreationRule(loaded.config, loaded.path, absFile) : null;
   if (loaded !== null && rules !== undefined && rule === null)
     throw new HushError("NO_MATCHING_RULE", "error loading config: no matching creation rules found", {
       file: loaded.path,
