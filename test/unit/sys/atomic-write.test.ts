@@ -1,6 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { _writeFileAtomic, writeFileAtomic } from "../../../src/sys/atomic-write.js";
@@ -26,6 +26,16 @@ describe("writeFileAtomic", () => {
     await writeFileAtomic(p, new Uint8Array([1, 2, 3]));
     assert.deepEqual(new Uint8Array(readFileSync(p)), new Uint8Array([1, 2, 3]));
     assert.equal(mode(p), 0o604);
+  });
+
+  it("keeps an existing file's owner and group when allowed to (root)", { skip: process.getuid?.() !== 0 && "needs root" }, async () => {
+    const p = join(dir, "owned.yaml");
+    writeFileSync(p, "a");
+    chownSync(p, 1234, 5678);
+    chmodSync(p, 0o2640); // set-gid survives because chmod comes after chown
+    await writeFileAtomic(p, "b");
+    const st = statSync(p);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [1234, 5678, 0o2640]);
   });
 
   it("gives a new file 0666 less the umask, as sops's os.Create does", async () => {
