@@ -1,7 +1,7 @@
 /** `encrypt`, `decrypt` and `rotate`: read one file (or stdin), write stdout, -i or --output. */
 import { HushError } from "../../errors.js";
-import type { FileCtx } from "../../workflows/files/context.js";
-import { decryptFile, encryptFile, rotateFile, type InputOptions } from "../../workflows/files/operations.js";
+import type { FileCtx } from "../../workflows/files/index.js";
+import { decryptFile, encryptFile, rotateFile, type InputOptions } from "../../workflows/files/index.js";
 import { int, list, selectorFlag, str, unsupportedKeyFlag, type Flags } from "../args.js";
 import { checkIo, emit } from "./io.js";
 

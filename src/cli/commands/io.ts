@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { HushError } from "../../errors.js";
 import { writeFileAtomic } from "../../sys/atomic-write.js";
-import { absPath, type FileCtx } from "../../workflows/files/context.js";
+import { absPath, type FileCtx } from "../../workflows/files/index.js";
 import { str, type Flags } from "../args.js";
 import { writeStdout } from "../output.js";
 

@@ -14,10 +14,7 @@ import type { TreeMap } from "../../tree/index.js";
 import { createPrivateTempDir, removePrivateTempDir } from "../../sys/private-temp.js";
 import { lookPath, runInherit } from "../../sys/spawn.js";
 import { shlexSplit } from "../../sys/shlex.js";
-import { absPath, pickStore, type FileCtx } from "../files/context.js";
-import { open, reseal, type DecryptOptions } from "../files/operations.js";
-import { resolvePlan, storeIndent, type PlanFlags } from "../files/plan.js";
-import { HUSH_SOPS_VERSION } from "../files/version.js";
+import { absPath, HUSH_SOPS_VERSION, open, pickStore, reseal, resolvePlan, storeIndent, type DecryptOptions, type FileCtx, type PlanFlags } from "../files/index.js";
 
 const EXAMPLES: Record<string, string> = {
   yaml: "hello: Welcome to SOPS! Edit this file as you please!\nexample_key: example_value\n# Example comment\nexample_array:\n    - example_value1\n    - example_value2\nexample_number: 1234.56789\nexample_booleans:\n    - true\n    - false\n",
