@@ -4,12 +4,13 @@
  * gpg binary owns the keyring, the agent and any passphrase prompt.
  *
  * The binary is `$SOPS_GPG_EXEC` or `gpg`; `GNUPGHOME` reaches it through the environment, as with
- * sops. The runner is injected so tests (and the engine) never spawn processes themselves.
+ * sops. The runner is injected so tests (and the engine) never spawn processes themselves; keys may
+ * not import node:child_process (STYLE boundaries), so even {@link systemGpg} takes the caller's
+ * `spawn` (pass node:child_process's own).
  * Never put the data key, gpg's stdout or key material into an error: stderr from gpg is fine (it
  * names keys and user ids, not secrets).
  */
 
-import { spawn } from "node:child_process";
 import { HushError } from "../errors.js";
 import type { KeyEntry, MasterKey, PgpKeyEntry, Unwrapper } from "./master-key.js";
 
@@ -31,11 +32,33 @@ export interface GpgRunner {
 /** The env var naming the gpg binary (sops `SopsGpgExecEnv`). */
 export const SOPS_GPG_EXEC = "SOPS_GPG_EXEC";
 
+interface StreamLike {
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+}
+
+/** The part of a node ChildProcess that {@link systemGpg} uses. */
+export interface ChildLike {
+  readonly stdin: { end(chunk: Uint8Array): unknown; on(event: "error", listener: (err: Error) => void): unknown };
+  readonly stdout: StreamLike;
+  readonly stderr: StreamLike;
+  on(event: "error", listener: (err: Error) => void): unknown;
+  on(event: "close", listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+}
+
+/** node:child_process `spawn`, as far as {@link systemGpg} needs it. */
+export type SpawnFn = (
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; stdio: ["pipe", "pipe", "pipe"] },
+) => ChildLike;
+
 /**
  * A {@link GpgRunner} that spawns `env.SOPS_GPG_EXEC` (or `gpg`) with exactly `env` as its
  * environment (so `GNUPGHOME`, `GPG_TTY` and `PATH` come from it).
+ *
+ * @param spawnProcess node:child_process `spawn` (injected: keys may not import child_process)
  */
-export function systemGpg(env: Readonly<Record<string, string | undefined>>): GpgRunner {
+export function systemGpg(env: Readonly<Record<string, string | undefined>>, spawnProcess: SpawnFn): GpgRunner {
   const binary = env[SOPS_GPG_EXEC] || "gpg";
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
@@ -43,7 +66,13 @@ export function systemGpg(env: Readonly<Record<string, string | undefined>>): Gp
     binary,
     run(args: string[], stdin: Uint8Array): Promise<GpgResult> {
       return new Promise((resolve) => {
-        const child = spawn(binary, args, { env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
+        let child: ChildLike;
+        try {
+          child = spawnProcess(binary, args, { env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
+        } catch (e) {
+          resolve({ code: 127, stdout: new Uint8Array(0), stderr: `could not run ${binary}: ${(e as NodeJS.ErrnoException).code ?? "error"}` });
+          return;
+        }
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let settled = false;
@@ -55,10 +84,10 @@ export function systemGpg(env: Readonly<Record<string, string | undefined>>): Gp
         };
         child.stdout.on("data", (b: Buffer) => out.push(b));
         child.stderr.on("data", (b: Buffer) => err.push(b));
-        child.on("error", (e: NodeJS.ErrnoException) => {
-          done({ code: 127, stdout: new Uint8Array(0), stderr: `could not run ${binary}: ${e.code ?? e.message}` });
+        child.on("error", (e: Error) => {
+          done({ code: 127, stdout: new Uint8Array(0), stderr: `could not run ${binary}: ${(e as NodeJS.ErrnoException).code ?? e.message}` });
         });
-        child.on("close", (code) => {
+        child.on("close", (code: number | null) => {
           done({ code: code ?? 1, stdout: new Uint8Array(Buffer.concat(out)), stderr: Buffer.concat(err).toString("utf8") });
         });
         // gpg may exit before reading everything (e.g. on a bad option); ignore EPIPE.

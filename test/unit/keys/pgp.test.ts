@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,7 +126,7 @@ describe("pgp through the real gpg", { skip: hasGpg ? false : "no gpg binary" },
   ]) {
     it(`unwraps the pgp enc blobs of ${file} to the fixture's data key`, async () => {
       const { entries, dataKeyHex } = pgpEntries(file);
-      const unwrapper = pgpUnwrapper(systemGpg(env));
+      const unwrapper = pgpUnwrapper(systemGpg(env, spawn));
       let opened = 0;
       for (const e of entries) {
         if (e.fp !== P1 && e.fp !== P2) continue;
@@ -140,7 +140,7 @@ describe("pgp through the real gpg", { skip: hasGpg ? false : "no gpg binary" },
   }
 
   it("round-trips a data key and a 33-byte share through wrap and unwrap", async () => {
-    const gpg = systemGpg(env);
+    const gpg = systemGpg(env, spawn);
     for (const payload of [new Uint8Array(32).map((_, i) => i * 7), new Uint8Array(33).map((_, i) => 255 - i)]) {
       const entry = (await pgpMasterKey(P2, gpg).wrap(payload)) as PgpKeyEntry;
       assert.equal(entry.fp, P2);
@@ -154,20 +154,20 @@ describe("pgp through the real gpg", { skip: hasGpg ? false : "no gpg binary" },
   it("returns null for a message to a key that is not in the keyring", async () => {
     const doc = parse(readFileSync(join(FIX, "sops-nix/secrets.yaml"), "utf8")) as { sops: { pgp: { fp: string; enc: string }[] } };
     const foreign = doc.sops.pgp[0]!;
-    const unwrapper = pgpUnwrapper(systemGpg(env));
+    const unwrapper = pgpUnwrapper(systemGpg(env, spawn));
     assert.equal(await unwrapper.unwrap({ type: "pgp", fp: foreign.fp, createdAt: "", enc: foreign.enc }), null);
     assert.equal(unwrapper.failures.length, 1);
   });
 
   it("fails to wrap for a fingerprint with no public key", async () => {
     await assert.rejects(
-      pgpMasterKey("0000000000000000000000000000000000000000", systemGpg(env)).wrap(new Uint8Array(32)),
+      pgpMasterKey("0000000000000000000000000000000000000000", systemGpg(env, spawn)).wrap(new Uint8Array(32)),
       (e: unknown) => e instanceof HushError && e.message.startsWith("failed to encrypt sops data key with pgp: "),
     );
   });
 
   it("honours SOPS_GPG_EXEC", async () => {
-    const gpg = systemGpg({ ...env, SOPS_GPG_EXEC: "/nonexistent/gpg-for-hush" });
+    const gpg = systemGpg({ ...env, SOPS_GPG_EXEC: "/nonexistent/gpg-for-hush" }, spawn);
     assert.equal(gpg.binary, "/nonexistent/gpg-for-hush");
     const r = await gpg.run(["--version"], new Uint8Array(0));
     assert.equal(r.code, 127);
