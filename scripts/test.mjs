@@ -6,10 +6,12 @@ import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const filter = process.argv.slice(2);
-rmSync("build", { recursive: true, force: true });
+// Each run compiles into its own folder, so two runs at once (two engineers, or a watcher) never race.
+const outDir = join("build", `run-${process.pid}`);
+rmSync(outDir, { recursive: true, force: true });
 // tsc still emits when it finds type errors. A full run fails on them; a filtered run
 // (`npm test -- store`) reports them and goes on, so one unfinished module does not block another's tests.
-const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
+const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json", "--outDir", outDir], { stdio: "inherit" });
 if (tsc.status !== 0) {
   if (filter.length === 0) process.exit(tsc.status ?? 1);
   console.error("test: type errors above; running the filtered tests anyway");
@@ -29,6 +31,7 @@ const walk = (dir) => {
     else if (name.endsWith(".test.js") && (filter.length === 0 || filter.some((f) => p.includes(f)))) files.push(p);
   }
 };
-walk("build/test");
+walk(join(outDir, "test"));
 const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
+rmSync(outDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
