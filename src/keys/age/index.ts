@@ -10,8 +10,10 @@ import { armorDecode, armorEncode } from "./armor.js";
 import { decryptAgeFile, encodeAgeFile, newFileKey } from "./format.js";
 import { isInternalIdentity } from "./identities.js";
 import type { AgeIdentity } from "./identities.js";
+import { parseAuthorizedKey, parseSshPrivateKey } from "./openssh.js";
 import { parseAgeRecipient } from "./recipients.js";
 import type { AgeRecipient } from "./recipients.js";
+import { x25519PointFromEd25519, x25519ScalarFromEd25519Seed } from "./ssh-ed25519.js";
 import { SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_CMD, formatAgeError, loadAgeIdentities } from "./sources.js";
 import type { AgeIdentityLoad, AgeSourceEnv } from "./sources.js";
 import { decodeX25519Identity, encodeX25519Identity, encodeX25519Recipient, x25519Base } from "./x25519.js";
@@ -138,4 +140,27 @@ export function ageUnwrapper(src: AgeSourceEnv): AgeUnwrapper {
     },
     lastLoad: () => last,
   };
+}
+
+/**
+ * ssh-to-age (what sops-nix does with host keys): the `AGE-SECRET-KEY-1…` identity derived from an
+ * unencrypted OpenSSH Ed25519 private key.
+ * @throws HushError KEY_FORMAT for any other key (the message never contains key material)
+ */
+export function x25519IdentityFromSshKey(privateKeyText: string): string {
+  const parsed = parseSshPrivateKey(privateKeyText);
+  if (parsed.encrypted || parsed.key.type !== "ssh-ed25519") {
+    throw new HushError("KEY_FORMAT", "ssh-to-age needs an unencrypted ssh-ed25519 private key");
+  }
+  return encodeX25519Identity(x25519ScalarFromEd25519Seed(parsed.key.seed));
+}
+
+/**
+ * ssh-to-age for a public key: the `age1…` recipient of an `ssh-ed25519 AAAA…` line.
+ * @throws HushError KEY_FORMAT for any other key
+ */
+export async function x25519RecipientFromSshKey(publicKeyLine: string): Promise<string> {
+  const pk = parseAuthorizedKey(publicKeyLine);
+  if (pk.type !== "ssh-ed25519") throw new HushError("KEY_FORMAT", "ssh-to-age needs an ssh-ed25519 public key");
+  return encodeX25519Recipient(await x25519PointFromEd25519(pk));
 }

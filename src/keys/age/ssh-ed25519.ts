@@ -23,13 +23,7 @@ function tweakOf(pk: SshPublicKey): Uint8Array {
 
 /** Wraps a file key for an ssh-ed25519 public key: one `ssh-ed25519 <tag> <share>` stanza. */
 export async function sshEd25519Wrap(pk: Ed25519Public, fileKey: Uint8Array): Promise<Stanza> {
-  const { ed25519 } = await import("@noble/curves/ed25519.js");
-  let theirs: Uint8Array;
-  try {
-    theirs = ed25519.utils.toMontgomery(pk.ed25519);
-  } catch {
-    throw new HushError("KEY_FORMAT", "invalid ssh-ed25519 recipient: not a curve point");
-  }
+  const theirs = await x25519PointFromEd25519(pk);
   const ephemeral = new Uint8Array(randomBytes(32));
   const share = x25519Base(ephemeral);
   const shared = x25519(ephemeral, theirs);
@@ -51,7 +45,7 @@ export class SshEd25519Identity implements StanzaIdentity {
   constructor(pk: Ed25519Public, seed: Uint8Array, source: string) {
     this.#pk = pk;
     this.#tag = sshTag(pk);
-    this.#scalar = new Uint8Array(createHash("sha512").update(seed).digest().subarray(0, 32));
+    this.#scalar = x25519ScalarFromEd25519Seed(seed);
     this.#ours = x25519Base(this.#scalar);
     this.#source = source;
   }
@@ -73,5 +67,23 @@ export class SshEd25519Identity implements StanzaIdentity {
     const fileKey = unwrapFileKey(wrapKey, s.body);
     if (fileKey === null) throw new AgeFileError("header", "failed to decrypt the ssh-ed25519 stanza addressed to this key");
     return fileKey;
+  }
+}
+
+/**
+ * ssh-to-age, as sops-nix uses it: the X25519 scalar of an Ed25519 seed (SHA-512 of the seed,
+ * first 32 bytes, not clamped; X25519 clamps when it uses it).
+ */
+export function x25519ScalarFromEd25519Seed(seed: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("sha512").update(seed).digest().subarray(0, 32));
+}
+
+/** ssh-to-age for a public key: the X25519 point (Montgomery u) of an Ed25519 public key. */
+export async function x25519PointFromEd25519(pk: Ed25519Public): Promise<Uint8Array> {
+  const { ed25519 } = await import("@noble/curves/ed25519.js");
+  try {
+    return ed25519.utils.toMontgomery(pk.ed25519);
+  } catch {
+    throw new HushError("KEY_FORMAT", "invalid ssh-ed25519 key: not a curve point");
   }
 }
