@@ -3,7 +3,7 @@
  * age identities from every source sops looks at; PGP through the system gpg.
  */
 import { readFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import type { Keyring } from "../../engine/index.js";
 import { ageMasterKey, ageUnwrapper, type AgeSourceEnv } from "../../keys/age/index.js";
 import type { KeyType, MasterKey, Unwrapper } from "../../keys/master-key.js";
@@ -40,7 +40,7 @@ export function buildKeyring(ctx: FileCtx): Keyring {
     unwrapperFor(type) {
       if (!cache.has(type)) {
         if (type === "age") cache.set(type, ageUnwrapper(ageSourceEnv(ctx)));
-        else if (type === "pgp") cache.set(type, pgpUnwrapper(systemGpg(ctx.env)));
+        else if (type === "pgp") cache.set(type, pgpUnwrapper(systemGpg(ctx.env, spawn)));
         else cache.set(type, null);
       }
       return cache.get(type) ?? null;
@@ -50,5 +50,5 @@ export function buildKeyring(ctx: FileCtx): Keyring {
 
 /** A master key for a recipient of the given type. */
 export function masterKeyFor(ctx: FileCtx, type: "age" | "pgp", id: string): MasterKey {
-  return type === "age" ? ageMasterKey(id) : pgpMasterKey(id, systemGpg(ctx.env));
+  return type === "age" ? ageMasterKey(id) : pgpMasterKey(id, systemGpg(ctx.env, spawn), ctx.now);
 }
