@@ -89,10 +89,15 @@ interface Node {
 
 const newNode = (): Node => ({ has: false, value: null, subkeys: new Map(), indices: new Map() });
 
+/** Go's bytewise string order: UTF-8 byte order is code point order (UTF-16 order differs above U+FFFF). */
 function byteOrder(a: string, b: string): number {
-  // Go compares strings bytewise (UTF-8); for code points below U+10000 UTF-16 order is the same
-  // except for surrogates, which Buffer.compare handles.
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 function convert(n: Node, key: string): Value {

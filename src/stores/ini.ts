@@ -51,7 +51,7 @@ function indexAny(s: string, chars: string): number {
   return -1;
 }
 function byteLen(s: string): number {
-  return Buffer.byteLength(s, "utf8");
+  return enc.encode(s).length;
 }
 
 interface IniKey {
