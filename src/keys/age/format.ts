@@ -288,6 +288,7 @@ export async function decryptAgeFileDetailed(file: Uint8Array, identities: reado
     }
   }
   if (fileKey === null) return null;
+  if (fileKey.length !== FILE_KEY_SIZE) throw new AgeFileError("header", "unwrapped file key has the wrong size");
   const mac = headerMac(fileKey, header.macInput);
   if (!timingSafeEqual(mac, header.mac)) throw new AgeFileError("hmac", "header mac does not match");
   const rest = file.subarray(header.payloadOffset);

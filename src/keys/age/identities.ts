@@ -5,7 +5,9 @@
  */
 import { HushError } from "../../errors.js";
 import { armorDecode, isArmored } from "./armor.js";
+import { decryptAgeFile } from "./format.js";
 import type { Stanza, StanzaIdentity } from "./format.js";
+import { ScryptIdentity } from "./scrypt.js";
 import { parseAuthorizedKey, parseSshPrivateKey, sshTag } from "./openssh.js";
 import type { SshPublicKey } from "./openssh.js";
 import { SshEd25519Identity } from "./ssh-ed25519.js";
@@ -70,8 +72,8 @@ export function parseAgeIdentities(text: string, source: string): AgeIdentity[] 
 export type PassphrasePrompt = (message: string) => Promise<string>;
 
 /**
- * A passphrase-protected identity file. The passphrase is asked, and the file decrypted with
- * typage's scrypt (imported lazily), the first time a stanza is offered; the result is cached.
+ * A passphrase-protected identity file. The passphrase is asked, and the file decrypted (scrypt on
+ * node:crypto), the first time a stanza is offered; the result is cached.
  */
 class EncryptedIdentityFile implements InternalIdentity {
   readonly kind: "x25519" = "x25519";
@@ -97,18 +99,9 @@ class EncryptedIdentityFile implements InternalIdentity {
     const text = Buffer.from(this.#bytes).toString("latin1");
     const file = isArmored(text) ? armorDecode(text) : this.#bytes;
     const passphrase = await this.#prompt(`Enter passphrase for identity '${this.#source}':`);
-    const { Decrypter } = await import("age-encryption");
-    const d = new Decrypter();
-    d.addPassphrase(passphrase);
-    let inner: string;
-    try {
-      inner = await d.decrypt(file, "text");
-    } catch (e) {
-      const msg = e instanceof Error && /no identity matched/i.test(e.message)
-        ? "incorrect passphrase"
-        : "failed to decrypt identity file";
-      throw new HushError("KEY_FORMAT", `${msg} for identity file '${this.#source}'`);
-    }
+    const plain = await decryptAgeFile(file, [new ScryptIdentity(passphrase)]);
+    if (plain === null) throw new HushError("KEY_FORMAT", `incorrect passphrase for identity file '${this.#source}'`);
+    const inner = Buffer.from(plain).toString("utf8");
     return parseAgeIdentities(inner, this.#source).filter(isInternalIdentity);
   }
 

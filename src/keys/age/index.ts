@@ -1,7 +1,7 @@
 /**
- * The age master key: the public API of src/keys/age. The hot path (unwrapping one data key with
- * an X25519 or SSH identity) runs natively on node:crypto; typage (age-encryption) is the test
- * oracle and is loaded only for passphrase-protected identity files.
+ * The age master key: the public API of src/keys/age. Everything runs natively on node:crypto
+ * (plus @noble/curves for the ssh-ed25519 recipient map and @scure/base for Bech32); typage
+ * (age-encryption) is the reference and the test oracle, never loaded at run time.
  */
 import { randomBytes } from "node:crypto";
 import { HushError } from "../../errors.js";

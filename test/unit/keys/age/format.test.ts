@@ -1,5 +1,5 @@
 // The C2SP CCTV age vectors (npm `cctv-age`) through hush's native age reader (format.ts, armor.ts,
-// x25519.ts). Each vector names the identity, the expected outcome class and the SHA-256 of every
+// x25519.ts, scrypt.ts). Each vector names the identity, the expected outcome class and the SHA-256 of every
 // plaintext byte released, even when decryption then fails. Vector kinds hush does not read natively
 // are in SKIP with the reason.
 import { describe, it } from "node:test";
@@ -9,6 +9,8 @@ import { inflateSync } from "node:zlib";
 import * as cctv from "cctv-age";
 import { armorDecode, armorEncode } from "../../../../src/keys/age/armor.js";
 import { AgeFileError, decryptAgeFileDetailed, encodeAgeFile, parseHeader, streamDecrypt, streamEncrypt } from "../../../../src/keys/age/format.js";
+import type { StanzaIdentity } from "../../../../src/keys/age/format.js";
+import { ScryptIdentity } from "../../../../src/keys/age/scrypt.js";
 import { X25519Identity, decodeX25519Identity } from "../../../../src/keys/age/x25519.js";
 
 interface Vector {
@@ -44,10 +46,6 @@ function parseVector(name: string, raw: Uint8Array): Vector {
 /** Vector kinds hush's native reader does not handle, with the reason. */
 const SKIP: { test: (v: Vector) => boolean; reason: string }[] = [
   {
-    test: (v) => v.passphrases.length > 0,
-    reason: "scrypt stanzas: hush reads passphrase-protected identity files through typage (identities.ts), never in the native reader",
-  },
-  {
     test: (v) => v.identities.some((i) => i.startsWith("AGE-SECRET-KEY-PQ-")),
     reason: "post-quantum (mlkem768x25519) recipients are not supported yet (sops 3.12+ feature)",
   },
@@ -65,11 +63,12 @@ async function run(v: Vector): Promise<Outcome> {
   const none = new Uint8Array(0);
   try {
     const file = v.armored ? armorDecode(Buffer.from(v.body).toString("latin1")) : v.body;
-    const ids = v.identities.map((s) => {
+    const ids: StanzaIdentity[] = v.identities.map((s) => {
       const scalar = decodeX25519Identity(s);
       assert.ok(scalar, `${v.name}: identity decodes`);
       return new X25519Identity(scalar);
     });
+    ids.push(...v.passphrases.map((p) => new ScryptIdentity(p)));
     const r = await decryptAgeFileDetailed(file, ids);
     if (r === null) return { kind: "no match", released: none };
     if (r.error !== null) return { kind: "payload failure", released: r.plaintext };

@@ -272,3 +272,16 @@ describe("age CLI interop (x25519, ssh-ed25519, ssh-rsa)", () => {
     assert.deepEqual(await ageDecryptArmored(r.stdout.toString(), [id]), DATA);
   });
 });
+
+describe("typage cross-check (passphrase-protected identity file)", () => {
+  it("reads an identity file that typage encrypted with a passphrase", async () => {
+    const { identity, recipient } = generateX25519Identity();
+    const e = new Encrypter();
+    e.setPassphrase("correct horse");
+    e.setScryptWorkFactor(12);
+    const protectedFile = armor.encode(await e.encrypt(`# created by typage\n${identity}\n`));
+    const ids = parseIdentitySource(new TextEncoder().encode(protectedFile), "keys.txt", async () => "correct horse");
+    const enc = await ageEncryptArmored(parseAgeRecipient(recipient), DATA);
+    assert.deepEqual(await ageDecryptArmored(enc, ids), DATA);
+  });
+});
