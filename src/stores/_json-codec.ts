@@ -15,7 +15,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Decodes UTF-8 like Go's utf8.DecodeRune loop: each invalid byte becomes one U+FFFD. */
-export function goUtf8Decode(b: Uint8Array, start = 0, end = b.length): string {
+export function goUtf8Decode(b: Uint8Array, start: number = 0, end: number = b.length): string {
   let out = "";
   let i = start;
   while (i < end) {

@@ -18,7 +18,7 @@ const LIST_SEP = "__list_";
  * keep their type.
  * @throws HushError METADATA_INVALID `found key collision "k" while flattening` when two paths meet.
  */
-export function flatten(m: TreeMap, prefix = ""): TreeMap {
+export function flatten(m: TreeMap, prefix: string = ""): TreeMap {
   const out: MapItem[] = [];
   const seen = new Set<string>();
   const descend = (v: Value, key: string): void => {
