@@ -3,28 +3,17 @@
  * against each key of the path separately, and against each comment of the comment stack.
  */
 import { HushError } from "../errors.js";
+import { compileRe2 } from "../config/re2.js";
 import type { Selector } from "../stores/metadata.js";
 
 export type ShouldEncrypt = (path: readonly string[], comments: readonly (readonly string[])[], isComment: boolean) => boolean;
 
-/** Translates the RE2 syntax sops users write into a JS RegExp (inline flags, \z, (?P<name>)). */
-export function compileRe2(src: string): RegExp {
-  let s = src;
-  let flags = "u";
-  const lead = /^\(\?([imsU]+)\)/.exec(s);
-  if (lead !== null) {
-    for (const f of lead[1] as string) if (f !== "U" && !flags.includes(f)) flags += f;
-    s = s.slice(lead[0].length);
-  }
-  s = s.replace(/\(\?P</g, "(?<").replace(/\\z/g, "$(?![\\s\\S])").replace(/\\A/g, "^(?<![\\s\\S])");
+/** Compiles a selector regex (Go RE2 syntax). @throws HushError CONFIG */
+function compile(src: string, kind: string): RegExp {
   try {
-    return new RegExp(s, flags);
+    return compileRe2(src);
   } catch {
-    try {
-      return new RegExp(s, flags.replace("u", ""));
-    } catch {
-      throw new HushError("CONFIG", "invalid regular expression in encryption selector");
-    }
+    throw new HushError("CONFIG", `invalid regular expression in ${kind}`);
   }
 }
 
@@ -38,19 +27,19 @@ export function shouldEncryptFor(selector: Selector | null): ShouldEncrypt {
     case "encrypted_suffix":
       return (path) => path.some((k) => k.endsWith(value));
     case "unencrypted_regex": {
-      const re = compileRe2(value);
+      const re = compile(value, kind);
       return (path) => !path.some((k) => re.test(k));
     }
     case "encrypted_regex": {
-      const re = compileRe2(value);
+      const re = compile(value, kind);
       return (path) => path.some((k) => re.test(k));
     }
     case "unencrypted_comment_regex": {
-      const re = compileRe2(value);
+      const re = compile(value, kind);
       return (_p, comments) => !comments.some((level) => level.some((c) => re.test(c)));
     }
     case "encrypted_comment_regex": {
-      const re = compileRe2(value);
+      const re = compile(value, kind);
       return (_p, comments, isComment) => {
         const last = comments.length - 1;
         for (let i = 0; i < comments.length; i++) {

@@ -7,6 +7,7 @@ import { HushError } from "../errors.js";
 import { MacBuilder, NONCE_SIZE, openValue, sealValue } from "../cipher/index.js";
 import type { Metadata } from "../stores/metadata.js";
 import { Comment, formatKeyPath, type TreeMap } from "../tree/index.js";
+import { compileRe2 } from "../config/re2.js";
 import { shouldEncryptFor } from "./selector.js";
 import { leafBytes, leafFromBytes, typeTag, type Leaf } from "./values.js";
 import { walkBranches } from "./walk.js";
@@ -75,7 +76,7 @@ export function encryptBranches(
     const iv = opts.stash?.get(aad, type, bytes) ?? rng(NONCE_SIZE);
     const sealed = sealValue(bytes, dataKey, iv, aad, type);
     if (isComment) {
-      if (unencCommentRe !== null && new RegExp(unencCommentRe).test(sealed))
+      if (unencCommentRe !== null && compileRe2(unencCommentRe).test(sealed))
         throw new HushError("ENCRYPT_TREE", "an encrypted comment matches unencrypted_comment_regex; make sure that regex cannot match an encrypted comment", {
           keyPath: formatKeyPath(path),
         });
