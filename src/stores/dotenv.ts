@@ -10,16 +10,17 @@ import { HushError } from "../errors.js";
 import { Comment, isList, isMap, treeMap } from "../tree/index.js";
 import type { MapItem, TreeMap, Value } from "../tree/index.js";
 import { valToString } from "../tree/go-format.js";
+import { goUtf8Decode } from "./_json-codec.js";
 import { flatten, unflatten } from "./flatten.js";
 import type { EmitOptions, EncryptedDocument, LoadOptions, Store } from "./store.js";
 
 const SOPS_PREFIX = "sops_";
-const utf8 = new TextDecoder();
 const enc = new TextEncoder();
 
 function loadPlain(bytes: Uint8Array, opts: LoadOptions = {}): TreeMap[] {
   const items: MapItem[] = [];
-  const lines = utf8.decode(bytes).split("\n");
+  // Go keeps invalid UTF-8 as raw bytes in a string; a JS string cannot, so each bad byte becomes U+FFFD.
+  const lines = goUtf8Decode(bytes).split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line.length === 0) continue;
