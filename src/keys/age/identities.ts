@@ -155,7 +155,7 @@ class EncryptedSshIdentity implements InternalIdentity {
 
 /**
  * Builds the identity for an SSH private key file. For a passphrase-protected key the public key
- * comes from the file or from `publicKeyText` (the `.pub` file); such an identity only recognises
+ * comes from the file or from `publicKeyText` (the `.pub` file, read only when needed); such an identity only recognises
  * its stanzas and then reports that encrypted SSH keys are not supported yet. With
  * `encryptedUnsupported`, a passphrase-protected key is rejected at once with that message.
  * @throws HushError KEY_FORMAT for a malformed or unsupported key
@@ -163,7 +163,7 @@ class EncryptedSshIdentity implements InternalIdentity {
 export function sshIdentityFromPrivateKey(
   text: string,
   source: string,
-  publicKeyText?: string | null,
+  publicKeyText?: string | null | (() => string | null),
   encryptedUnsupported?: string,
 ): AgeIdentity {
   let parsed;
@@ -177,10 +177,11 @@ export function sshIdentityFromPrivateKey(
     if (encryptedUnsupported !== undefined) throw new HushError("KEY_FORMAT", encryptedUnsupported);
     let pk = parsed.publicKey;
     if (pk === null) {
-      if (publicKeyText === undefined || publicKeyText === null) {
+      const pubText = typeof publicKeyText === "function" ? publicKeyText() : publicKeyText;
+      if (pubText === undefined || pubText === null) {
         throw new HushError("KEY_FORMAT", `failed to obtain the public key for passphrase-protected ssh key '${source}' (no '${source}.pub')`);
       }
-      pk = parsePublicKeyOrThrow(publicKeyText, source);
+      pk = parsePublicKeyOrThrow(pubText, source);
     }
     return new EncryptedSshIdentity(pk, source);
   }

@@ -88,8 +88,11 @@ export async function loadAgeIdentities(src: AgeSourceEnv, recipientBeingDecrypt
   };
   const addSshFile = (path: string, contents: Uint8Array): void => {
     try {
-      const pub = read(`${path}.pub`);
-      identities.push(sshIdentityFromPrivateKey(text(contents), path, pub instanceof Uint8Array ? text(pub) : null));
+      const pub = (): string | null => {
+        const c = read(`${path}.pub`);
+        return c instanceof Uint8Array ? text(c) : null;
+      };
+      identities.push(sshIdentityFromPrivateKey(text(contents), path, pub));
     } catch (e) {
       errors.push(messageOf(e));
     }

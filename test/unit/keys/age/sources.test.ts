@@ -2,7 +2,9 @@
 // and error texts (checked against sops 3.13.2's output), and no key material in any message.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { KeyEntry } from "../../../../src/keys/master-key.js";
@@ -12,9 +14,11 @@ import {
   SOPS_AGE_KEY_FILE,
   SOPS_AGE_SSH_PRIVATE_KEY_CMD,
   SOPS_AGE_SSH_PRIVATE_KEY_FILE,
+  ageEncryptArmored,
   ageUnwrapper,
   formatAgeError,
   loadAgeIdentities,
+  parseAgeRecipient,
   userConfigDir,
 } from "../../../../src/keys/age/index.js";
 import type { AgeSourceEnv } from "../../../../src/keys/age/index.js";
@@ -221,5 +225,40 @@ describe("userConfigDir", () => {
     assert.equal(userConfigDir({}, "/Users/u", "darwin"), "/Users/u/Library/Application Support");
     assert.equal(userConfigDir({ XDG_CONFIG_HOME: "/x" }, "/Users/u", "darwin"), "/x");
     assert.equal(userConfigDir({ AppData: "C:\\Users\\u\\AppData\\Roaming" }, "C:\\Users\\u", "win32"), "C:\\Users\\u\\AppData\\Roaming");
+  });
+});
+
+describe("passphrase-protected ssh keys", () => {
+  const keygen = "/usr/bin/ssh-keygen";
+  const skip = existsSync(keygen) ? false : process.env["CI"] === "true" ? assert.fail(`missing ${keygen}`) : `${keygen} is not installed`;
+
+  it("takes the public key of an encrypted PEM key from <path>.pub and reports the key as unsupported when its stanza comes", { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hush-ssh-"));
+    try {
+      const f = join(dir, "id_rsa");
+      execFileSync(keygen, ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "secret-pw", "-C", "c", "-f", f]);
+      const files = { "/s/key": readFileSync(f, "utf8") };
+      const without = await loadAgeIdentities(fakeEnv({ env: { [SOPS_AGE_SSH_PRIVATE_KEY_FILE]: "/s/key" }, files }));
+      assert.equal(without.identities.length, 0);
+      assert.match(without.errors[0] ?? "", /no '\/s\/key\.pub'/);
+      const pub = readFileSync(`${f}.pub`, "utf8");
+      const u = ageUnwrapper(fakeEnv({ env: { [SOPS_AGE_SSH_PRIVATE_KEY_FILE]: "/s/key" }, files: { ...files, "/s/key.pub": pub } }));
+      const enc = await ageEncryptArmored(parseAgeRecipient(pub), new Uint8Array(32));
+      await assert.rejects(u.unwrap({ type: "age", recipient: pub.trim(), enc }), /passphrase-protected, which is not supported yet/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects an encrypted key from SOPS_AGE_SSH_PRIVATE_KEY_CMD with sops's words", { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hush-ssh-"));
+    try {
+      const f = join(dir, "k");
+      execFileSync(keygen, ["-q", "-t", "ed25519", "-N", "pw", "-C", "c", "-f", f]);
+      const r = await loadAgeIdentities(fakeEnv({ env: { [SOPS_AGE_SSH_PRIVATE_KEY_CMD]: "get" }, commands: { get: readFileSync(f, "utf8") } }));
+      assert.deepEqual(r.errors, ["the SSH key returned by running SOPS_AGE_SSH_PRIVATE_KEY_CMD is password protected, which is unsupported"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
