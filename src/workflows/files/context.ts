@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { HushError } from "../../errors.js";
 import type { RandomBytes } from "../../engine/index.js";
-import { storeByName, storeForPath } from "../../stores/index.js";
+import { storeFor } from "../../stores/index.js";
 import type { Store } from "../../stores/store.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -43,8 +43,10 @@ export function readUserFile(ctx: FileCtx, p: string): Uint8Array {
   }
 }
 
-/** The store for a path or an explicit `--input-type`/`--output-type` name (sops's fallback rules). */
+/**
+ * The store for a path or an explicit `--input-type`/`--output-type` name. As in sops, an unknown
+ * name is ignored and the type comes from the path (real sops 3.13.2 exits 0 for `--input-type foo`).
+ */
 export function pickStore(path: string, typeName: string | undefined): Store {
-  if (typeName !== undefined && typeName !== "") return storeByName(typeName);
-  return storeForPath(path);
+  return storeFor(path, typeName === "" ? undefined : typeName);
 }
