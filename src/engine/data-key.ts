@@ -41,7 +41,7 @@ export async function getDataKey(metadata: Metadata, keyring: Keyring, order: re
   const needed = groups.length > 1 ? Math.max(metadata.shamirThreshold, 2) : 1;
   const parts: Uint8Array[] = [];
   const report: string[] = [];
-  const sources = new Set<string>();
+  const used = new Set<Unwrapper>();
   const problems: string[] = [];
   for (let gi = 0; gi < groups.length && parts.length < needed; gi++) {
     let got: Uint8Array | null = null;
@@ -51,7 +51,7 @@ export async function getDataKey(metadata: Metadata, keyring: Keyring, order: re
         report.push(`group ${gi + 1}: ${describeEntry(entry)}: no support for ${entry.type} keys`);
         continue;
       }
-      for (const s of u.describeSources()) sources.add(s);
+      used.add(u);
       try {
         got = await u.unwrap(entry);
       } catch (e) {
@@ -72,7 +72,8 @@ export async function getDataKey(metadata: Metadata, keyring: Keyring, order: re
       hints: [
         ...report,
         ...problems,
-        sources.size > 0 ? `identities looked for in: ${[...sources].join(", ")}` : "no identities were found",
+        // Asked after the attempts: unwrappers load their identities lazily on first use.
+        ...[...new Set([...used].flatMap((u) => u.describeSources()))],
       ],
     });
   }
