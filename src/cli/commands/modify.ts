@@ -26,8 +26,8 @@ export async function runSet(ctx: FileCtx, f: Flags, args: string[]): Promise<nu
   else if (f["value-file"] === true) value = readFileSync(absPath(ctx, need(args[2])), "utf8");
   else if (args[2] !== undefined) value = args[2];
   else throw new HushError("INVALID_SET_FORMAT", "set needs a value (or --value-file / --value-stdin)");
-  const bytes = await setValue(ctx, { ...inputOptions(f, file), file, ignoreMac: f["ignore-mac"] === true }, path, value);
-  await writeFileAtomic(absPath(ctx, file), bytes);
+  const bytes = await setValue(ctx, { ...inputOptions(f, file), file, ignoreMac: f["ignore-mac"] === true }, path, value, f.idempotent === true);
+  if (bytes !== null) await writeFileAtomic(absPath(ctx, file), bytes);
   return 0;
 }
 

@@ -7,7 +7,7 @@ import { newDataKey, openDocument, readEncrypted, rewrapDocument, sealDocument, 
 import { keyEntryId } from "../../keys/master-key.js";
 import type { Metadata } from "../../stores/metadata.js";
 import type { Store } from "../../stores/store.js";
-import { parseTreePath, setPath, unsetPath, type TreeMap, type Value } from "../../tree/index.js";
+import { Comment, getPath, isList, isMap, parseTreePath, setPath, Timestamp, unsetPath, type PathPart, type TreeMap, type Value } from "../../tree/index.js";
 import { absPath, pickStore, readUserFile, type FileCtx } from "./context.js";
 import { extractValue } from "./extract.js";
 import { buildKeyring } from "./keyring.js";
@@ -142,8 +142,11 @@ export async function rotateFile(ctx: FileCtx, o: RotateOptions): Promise<Uint8A
   return sealDocument(output, doc.branches, meta, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes, file: o.file ?? "<stdin>", ...(indent === undefined ? {} : { indent }) });
 }
 
-/** `set FILE PATH VALUE`: the value is JSON (a bare number becomes a float, as in sops). */
-export async function setValue(ctx: FileCtx, o: DecryptOptions & { file: string }, pathText: string, valueJson: string): Promise<Uint8Array> {
+/**
+ * `set FILE PATH VALUE`: the value is JSON (a bare number becomes a float, as in sops). With `idempotent`,
+ * a value equal to the one already at the path leaves the file as it is (returns null), as sops's `set --idempotent`.
+ */
+export async function setValue(ctx: FileCtx, o: DecryptOptions & { file: string }, pathText: string, valueJson: string, idempotent = false): Promise<Uint8Array | null> {
   let path;
   try {
     path = parseTreePath(pathText);
@@ -152,8 +155,41 @@ export async function setValue(ctx: FileCtx, o: DecryptOptions & { file: string 
   }
   const value = parseSetValue(valueJson, o.file);
   const { doc, input } = await open(ctx, o);
+  if (idempotent && path.length > 0 && sameAsCurrent(doc.branches[0] as TreeMap, path, value)) return null;
   const first = setPath(doc.branches[0] as TreeMap, path, value);
   return reseal(ctx, o, doc, [first, ...doc.branches.slice(1)], input);
+}
+
+/** sops `set` reports "changed" unless the path exists and holds an equal value (sops.go equals: same type and content). */
+function sameAsCurrent(branch: TreeMap, path: readonly PathPart[], value: Value): boolean {
+  let current: Value;
+  try {
+    current = getPath(branch, path);
+  } catch {
+    return false;
+  }
+  return sameValue(current, value);
+}
+
+function sameValue(a: Value | Comment, b: Value | Comment): boolean {
+  if (a instanceof Comment || b instanceof Comment) return a instanceof Comment && b instanceof Comment && a.text === b.text;
+  if (isMap(a) || isMap(b)) {
+    if (!isMap(a) || !isMap(b) || a.items.length !== b.items.length) return false;
+    return a.items.every((x, i) => {
+      const y = b.items[i]!;
+      if (x instanceof Comment || y instanceof Comment) return sameValue(x instanceof Comment ? x : x.value, y instanceof Comment ? y : y.value);
+      return x.key === y.key && sameValue(x.value, y.value);
+    });
+  }
+  if (isList(a) || isList(b)) {
+    if (!isList(a) || !isList(b) || a.items.length !== b.items.length) return false;
+    return a.items.every((x, i) => sameValue(x, b.items[i]!));
+  }
+  if (a instanceof Timestamp || b instanceof Timestamp) return a instanceof Timestamp && b instanceof Timestamp && a.text === b.text;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  return typeof a === typeof b && a === b;
 }
 
 function parseSetValue(text: string, file: string): Value {
