@@ -49,8 +49,11 @@ export function processContext(): FileCtx {
 }
 
 async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
-  const cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
+  let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   const { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
+  // sops's global flags may come before the command (`sops --config c.yaml encrypt f`): urfave/cli takes
+  // the first non-flag argument as the command name.
+  if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) cmd = positionals.shift();
   if (flags.version === true || cmd === "version") {
     writeStdout(`hush ${HUSH_VERSION} (sops ${HUSH_SOPS_VERSION} compatible)\n`);
     return 0;
