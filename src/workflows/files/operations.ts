@@ -42,7 +42,9 @@ async function readInput(ctx: FileCtx, o: InputOptions): Promise<Uint8Array> {
 }
 
 function stores(o: InputOptions): { input: Store; output: Store } {
-  const name = nameFor(o);
+  // Only encrypt insists on a name for stdin (nameFor); sops's decrypt reads stdin with the name "", so the
+  // stores come from --input-type/--output-type, else binary.
+  const name = o.filenameOverride ?? o.file ?? "";
   return { input: pickStore(name, o.inputType), output: pickStore(name, o.outputType ?? o.inputType) };
 }
 
