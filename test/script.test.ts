@@ -153,6 +153,14 @@ function runScript(file: string, work: string, log: string[]): void {
           env[a.slice(0, eq)] = a.slice(eq + 1);
         }
         break;
+      case "envfile": {
+        // `envfile KEY FILE`: KEY = FILE's text without its trailing newline, so a generated value (a
+        // recipient from `hush keygen -y`) can be passed as an argument: `hush rotate --add-age $KEY f`.
+        want(2, "envfile KEY FILE");
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(args[0]!)) fail("usage: envfile KEY FILE");
+        env[args[0]!] = content(args[1]!).toString("utf8").replace(/\r?\n$/, "");
+        break;
+      }
       case "stdin":
         want(1, "stdin FILE");
         stdin = content(args[0]!);
