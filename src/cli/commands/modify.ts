@@ -89,7 +89,7 @@ export async function runUpdateKeys(ctx: FileCtx, f: Flags, files: string[]): Pr
 /** Runs `filestatus FILE`. */
 export async function runFileStatus(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
   const name = need(file);
-  checkIo(ctx, {}, name);
+  // no existence check here: sops reports a missing file through filestatus's own error (exit 1, not 100)
   writeStdout(fileStatus(ctx, { ...inputOptions(f, name), file: name }));
   return 0;
 }

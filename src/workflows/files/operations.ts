@@ -232,13 +232,17 @@ export async function unsetValue(ctx: FileCtx, o: DecryptOptions & { file: strin
 /** `filestatus`: `{"encrypted":true}` when the file has sops metadata with a version and a MAC. */
 export function fileStatus(ctx: FileCtx, o: InputOptions & { file: string }): string {
   const { input } = stores(o);
-  const bytes = readUserFile(ctx, o.file);
   let encrypted = false;
   try {
-    const { metadata } = readEncrypted(bytes, input, o.file);
+    const { metadata } = readEncrypted(readUserFile(ctx, o.file), input, o.file);
     encrypted = metadata.version !== "" && metadata.mac !== "";
   } catch (e) {
+    // sops (subcommand/filestatus) answers false only for "metadata not found"; a file it cannot read or
+    // parse is an error, exit 1 ("cannot check file status: …").
     if (!(e instanceof HushError)) throw e;
+    if (e.code !== "METADATA_NOT_FOUND") {
+      throw new HushError("GENERIC", `cannot check file status: ${e.message}`, { file: e.file ?? o.file, hints: e.hints, cause: e, ...(e.line === undefined ? {} : { line: e.line }) });
+    }
   }
   return JSON.stringify({ encrypted }) + "\n";
 }
