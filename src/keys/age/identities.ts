@@ -7,6 +7,7 @@ import { HushError } from "../../errors.js";
 import { armorDecode, isArmored } from "./armor.js";
 import { decryptAgeFile } from "./format.js";
 import type { Stanza, StanzaIdentity } from "./format.js";
+import { HybridIdentity, isHybridIdentity } from "./hybrid.js";
 import { ScryptIdentity } from "./scrypt.js";
 import { parseAuthorizedKey, parseSshPrivateKey, sshTag } from "./openssh.js";
 import type { SshPublicKey } from "./openssh.js";
@@ -16,8 +17,11 @@ import { X25519Identity, decodeX25519Identity } from "./x25519.js";
 
 /** An identity hush can decrypt with. It never exposes its key material. */
 export interface AgeIdentity {
-  readonly kind: "x25519" | "ssh-ed25519" | "ssh-rsa";
-  /** The recipient string (X25519) or "ssh key <source>"; never key material. */
+  readonly kind: "x25519" | "mlkem768x25519" | "ssh-ed25519" | "ssh-rsa";
+  /**
+   * The recipient string (X25519; post-quantum once its first stanza was tried) or
+   * "ssh key <source>"; never key material.
+   */
   describe(): string;
 }
 
@@ -43,8 +47,10 @@ export function isEncryptedIdentityFile(bytes: Uint8Array): boolean {
  * Parses an age identity file (keys.txt). Empty lines and lines starting with `#` are skipped,
  * CRLF line ends are accepted (sops rejects the trailing `\r`; hush does not), and a line may hold
  * several whitespace-separated identities (as sops allows for SOPS_AGE_KEY).
- * @throws HushError KEY_FORMAT naming `source` and the line number (post-quantum and plugin
- * identities are reported as not supported yet)
+ * Post-quantum (`AGE-SECRET-KEY-PQ-1…`) identities are checked here and use typage only when a
+ * hybrid stanza is met (see hybrid.ts).
+ * @throws HushError KEY_FORMAT naming `source` and the line number (plugin identities are reported
+ * as not supported yet)
  */
 export function parseAgeIdentities(text: string, source: string): AgeIdentity[] {
   if (isEncryptedIdentityFile(Buffer.from(text.slice(0, 14), "latin1"))) {
@@ -58,7 +64,11 @@ export function parseAgeIdentities(text: string, source: string): AgeIdentity[] 
     for (const word of line.split(/[ \t\r\v\f]+/)) {
       if (word === "") continue;
       if (word.startsWith("AGE-PLUGIN-")) throw identityError(source, i + 1, "age plugin identities are not supported yet");
-      if (word.startsWith("AGE-SECRET-KEY-PQ-1")) throw identityError(source, i + 1, "post-quantum age identities are not supported yet");
+      if (word.startsWith("AGE-SECRET-KEY-PQ-1")) {
+        if (!isHybridIdentity(word)) throw identityError(source, i + 1, "malformed post-quantum secret key");
+        out.push(new HybridIdentity(word));
+        continue;
+      }
       if (!word.startsWith("AGE-SECRET-KEY-1")) throw identityError(source, i + 1, "unknown identity type");
       const scalar = decodeX25519Identity(word);
       if (scalar === null) throw identityError(source, i + 1, "malformed secret key");

@@ -1,7 +1,9 @@
 /**
  * The age master key: the public API of src/keys/age. Everything runs natively on node:crypto
- * (plus @noble/curves for the ssh-ed25519 recipient map and @scure/base for Bech32); typage
- * (age-encryption) is the reference and the test oracle, never loaded at run time.
+ * (plus @noble/curves for the ssh-ed25519 recipient map and @scure/base for Bech32), except the
+ * post-quantum hybrid KEM (`mlkem768x25519`), which is delegated to typage (age-encryption),
+ * imported lazily the first time a hybrid stanza is wrapped or unwrapped (hybrid.ts). typage is
+ * also the test oracle.
  */
 import { randomBytes } from "node:crypto";
 import { HushError } from "../../errors.js";
@@ -18,6 +20,7 @@ import { SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_CMD, formatAgeError, loadAge
 import type { AgeIdentityLoad, AgeSourceEnv } from "./sources.js";
 import { decodeX25519Identity, encodeX25519Identity, encodeX25519Recipient, x25519Base } from "./x25519.js";
 
+export { generateHybridIdentity, hybridRecipientOf } from "./hybrid.js";
 export type { AgeIdentity } from "./identities.js";
 export { parseAgeIdentities, sshIdentityFromPrivateKey } from "./identities.js";
 export type { AgeRecipient } from "./recipients.js";
@@ -80,7 +83,7 @@ export function x25519RecipientOf(identity: string): string {
 }
 
 /**
- * The age master key for one recipient (age1…, ssh-ed25519 …, ssh-rsa …), trimmed as sops does.
+ * The age master key for one recipient (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), trimmed as sops does.
  * @throws HushError KEY_FORMAT for a recipient sops would reject (see parseAgeRecipient)
  */
 export function ageMasterKey(recipient: string): MasterKey {

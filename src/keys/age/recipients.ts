@@ -5,6 +5,7 @@
  */
 import { HushError } from "../../errors.js";
 import type { Stanza } from "./format.js";
+import { hybridWrap, isHybridRecipient } from "./hybrid.js";
 import { parseAuthorizedKey } from "./openssh.js";
 import { sshEd25519Wrap } from "./ssh-ed25519.js";
 import { sshRsaWrap } from "./ssh-rsa.js";
@@ -12,7 +13,7 @@ import { decodeX25519Recipient, x25519Wrap } from "./x25519.js";
 
 /** A parsed recipient that can wrap a file key into one stanza. */
 export interface AgeRecipient {
-  readonly kind: "x25519" | "ssh-ed25519" | "ssh-rsa";
+  readonly kind: "x25519" | "mlkem768x25519" | "ssh-ed25519" | "ssh-rsa";
   /** The recipient string, trimmed. */
   readonly recipient: string;
   wrap(fileKey: Uint8Array): Promise<Stanza>;
@@ -23,14 +24,16 @@ const quote = (s: string): string => JSON.stringify(s);
 
 /**
  * Parses a recipient string (surrounding whitespace is trimmed, as sops does).
- * @throws HushError KEY_FORMAT with sops's message; post-quantum and plugin recipients are "not supported yet"
+ * Post-quantum recipients wrap through typage, loaded on the first wrap (see hybrid.ts).
+ * @throws HushError KEY_FORMAT with sops's message; plugin recipients are "not supported yet"
  */
 export function parseAgeRecipient(s: string): AgeRecipient {
   const recipient = s.trim();
   if (recipient.startsWith("age1pq1")) {
-    throw new HushError("KEY_FORMAT", "failed to parse input as Bech32-encoded age public key: post-quantum age recipients are not supported yet", {
-      hints: ["use an X25519 (age1…) or ssh recipient"],
-    });
+    if (!isHybridRecipient(recipient)) {
+      throw new HushError("KEY_FORMAT", `failed to parse input as Bech32-encoded age public key: malformed recipient ${quote(recipient)}`);
+    }
+    return { kind: "mlkem768x25519", recipient, wrap: (fileKey) => hybridWrap(recipient, fileKey) };
   }
   if (recipient.startsWith("age1") && recipient.split("1").length - 1 > 1) {
     throw new HushError("KEY_FORMAT", "failed to parse input as age key from age plugin: age plugin recipients are not supported yet");

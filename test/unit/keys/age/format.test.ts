@@ -1,5 +1,5 @@
 // The C2SP CCTV age vectors (npm `cctv-age`) through hush's native age reader (format.ts, armor.ts,
-// x25519.ts, scrypt.ts). Each vector names the identity, the expected outcome class and the SHA-256 of every
+// x25519.ts, scrypt.ts, hybrid.ts — whose KEM is typage's). Each vector names the identity, the expected outcome class and the SHA-256 of every
 // plaintext byte released, even when decryption then fails. Vector kinds hush does not read natively
 // are in SKIP with the reason.
 import { describe, it } from "node:test";
@@ -10,6 +10,7 @@ import * as cctv from "cctv-age";
 import { armorDecode, armorEncode } from "../../../../src/keys/age/armor.js";
 import { AgeFileError, decryptAgeFileDetailed, encodeAgeFile, parseHeader, streamDecrypt, streamEncrypt } from "../../../../src/keys/age/format.js";
 import type { StanzaIdentity } from "../../../../src/keys/age/format.js";
+import { HybridIdentity } from "../../../../src/keys/age/hybrid.js";
 import { ScryptIdentity } from "../../../../src/keys/age/scrypt.js";
 import { X25519Identity, decodeX25519Identity } from "../../../../src/keys/age/x25519.js";
 
@@ -43,13 +44,8 @@ function parseVector(name: string, raw: Uint8Array): Vector {
   };
 }
 
-/** Vector kinds hush's native reader does not handle, with the reason. */
-const SKIP: { test: (v: Vector) => boolean; reason: string }[] = [
-  {
-    test: (v) => v.identities.some((i) => i.startsWith("AGE-SECRET-KEY-PQ-")),
-    reason: "post-quantum (mlkem768x25519) recipients are not supported yet (sops 3.12+ feature)",
-  },
-];
+/** Vector kinds hush's reader does not handle, with the reason (none at the moment). */
+const SKIP: { test: (v: Vector) => boolean; reason: string }[] = [];
 
 const vectors = Object.entries(cctv as unknown as Record<string, Uint8Array>)
   .filter(([, v]) => v instanceof Uint8Array)
@@ -64,6 +60,7 @@ async function run(v: Vector): Promise<Outcome> {
   try {
     const file = v.armored ? armorDecode(Buffer.from(v.body).toString("latin1")) : v.body;
     const ids: StanzaIdentity[] = v.identities.map((s) => {
+      if (s.startsWith("AGE-SECRET-KEY-PQ-1")) return new HybridIdentity(s);
       const scalar = decodeX25519Identity(s);
       assert.ok(scalar, `${v.name}: identity decodes`);
       return new X25519Identity(scalar);
@@ -82,6 +79,7 @@ async function run(v: Vector): Promise<Outcome> {
 
 describe("CCTV age vectors through the native reader", () => {
   it("has the vector set", () => assert.ok(vectors.length > 100));
+  it("includes the post-quantum hybrid vectors", () => assert.ok(vectors.filter((v) => v.name.includes("hybrid")).length >= 19));
   for (const v of vectors) {
     const skip = SKIP.find((s) => s.test(v));
     it(`${v.name}: ${v.expect}`, { skip: skip?.reason ?? false }, async () => {

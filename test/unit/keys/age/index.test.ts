@@ -6,20 +6,23 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Decrypter, Encrypter, armor, generateIdentity, identityToRecipient } from "age-encryption";
+import { Decrypter, Encrypter, armor, generateHybridIdentity as typageHybridIdentity, generateIdentity, identityToRecipient } from "age-encryption";
 import { parse as parseYaml } from "yaml";
 import { isHushError } from "../../../../src/errors.js";
 import {
   ageDecryptArmored,
   ageEncryptArmored,
   ageMasterKey,
+  generateHybridIdentity,
   generateX25519Identity,
+  hybridRecipientOf,
   parseAgeIdentities,
   parseAgeRecipient,
   sshIdentityFromPrivateKey,
   x25519RecipientOf,
 } from "../../../../src/keys/age/index.js";
 import { parseIdentitySource } from "../../../../src/keys/age/identities.js";
+import { parseHeader } from "../../../../src/keys/age/format.js";
 
 const FIX = resolve(process.cwd(), "../shared/fixtures/sops");
 const fx = (p: string): string => readFileSync(join(FIX, p), "utf8");
@@ -74,9 +77,25 @@ describe("sops age-unit fixtures", () => {
       isHushError(e, "KEY_FORMAT") && /incorrect passphrase/.test(e.message));
   });
 
-  it("rejects post-quantum identities as not supported yet, naming the line", () => {
-    assert.throws(() => parseAgeIdentities(`# c\n${fx("keys/age-unit/mock-hybrid-identity.txt")}`, "hy.txt"), (e: unknown) =>
-      isHushError(e, "KEY_FORMAT") && e.message === "failed to parse 'hy.txt' age identities: line 2: post-quantum age identities are not supported yet");
+  it("parses the post-quantum identity in mock-hybrid-identity.txt", async () => {
+    const ids = parseAgeIdentities(`# c\n${fx("keys/age-unit/mock-hybrid-identity.txt")}`, "hy.txt");
+    assert.equal(ids.length, 1);
+    assert.equal(ids[0]?.kind, "mlkem768x25519");
+    const recipient = await hybridRecipientOf(fx("keys/age-unit/mock-hybrid-identity.txt"));
+    assert.equal(recipient, await identityToRecipient(fx("keys/age-unit/mock-hybrid-identity.txt").trim()));
+    const enc = await ageEncryptArmored(parseAgeRecipient(recipient), DATA);
+    assert.deepEqual(await ageDecryptArmored(enc, ids), DATA);
+    assert.equal(ids[0]?.describe(), recipient, "describe() names the recipient once typage computed it");
+  });
+
+  it("rejects a malformed post-quantum identity naming the line, never the key", () => {
+    const good = fx("keys/age-unit/mock-hybrid-identity.txt").trim();
+    const bad = `${good.slice(0, -1)}${good.endsWith("Q") ? "P" : "Q"}`; // checksum no longer matches
+    for (const word of [bad, good.toLowerCase(), "AGE-SECRET-KEY-PQ-1QQQQ"]) {
+      assert.throws(() => parseAgeIdentities(`\n\n${word}\n`, "hy.txt"), (e: unknown) =>
+        isHushError(e, "KEY_FORMAT") && e.message === "failed to parse 'hy.txt' age identities: line 3: " +
+          (word === good.toLowerCase() ? "unknown identity type" : "malformed post-quantum secret key") && !e.message.includes(word));
+    }
   });
 });
 
@@ -159,7 +178,9 @@ describe("encrypting (spec 2.4 shape)", () => {
 
   it("rejects recipients with sops's messages", () => {
     assert.throws(() => parseAgeRecipient("foo"), { message: 'failed to parse input, unknown recipient type: "foo"' });
-    assert.throws(() => parseAgeRecipient("age1pq1abc"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /not supported yet/.test(e.message));
+    assert.throws(() => parseAgeRecipient("age1pq1abc"), {
+      message: 'failed to parse input as Bech32-encoded age public key: malformed recipient "age1pq1abc"',
+    });
     assert.throws(() => parseAgeRecipient("age1yubikey1qabc"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /plugin.*not supported yet/.test(e.message));
     assert.throws(() => parseAgeRecipient("age1notvalid"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /Bech32/.test(e.message));
     assert.throws(() => parseAgeRecipient("ssh-dss AAAAB3NzaC1kc3M="), (e: unknown) => isHushError(e, "KEY_FORMAT") && /age-ssh/.test(e.message));
@@ -189,6 +210,74 @@ describe("typage cross-check (x25519)", () => {
     const payload = new Uint8Array(33).fill(0xab);
     const enc = armor.encode(await e.encrypt(payload));
     assert.deepEqual(await ageDecryptArmored(enc, parseAgeIdentities(identity, "t")), payload);
+  });
+});
+
+describe("post-quantum hybrid (mlkem768x25519)", () => {
+  it("flux/age-pq.yaml (sops 3.12.1) with flux/age-pq.txt: the enc unwraps to the data key", async () => {
+    const ids = parseAgeIdentities(fx("flux/age-pq.txt"), "age-pq.txt");
+    assert.deepEqual(ids.map((i) => i.kind), ["mlkem768x25519"]);
+    const [entry] = yamlAgeEntries("flux/age-pq.yaml");
+    assert.ok(entry);
+    assert.ok(entry.recipient.startsWith("age1pq1"));
+    assert.equal(hex(await ageDecryptArmored(entry.enc, ids)), dataKeyOf("flux/age-pq.yaml"));
+    assert.equal(ids[0]?.describe(), entry.recipient);
+  });
+
+  it("wraps into exactly one mlkem768x25519 stanza (spec 2.4 shape) that typage opens", async () => {
+    const identity = await typageHybridIdentity();
+    const recipient = await identityToRecipient(identity);
+    const r = parseAgeRecipient(`  ${recipient}\n`);
+    assert.equal(r.kind, "mlkem768x25519");
+    assert.equal(r.recipient, recipient);
+    const payload = new Uint8Array(32).map((_, i) => i * 3);
+    const enc = await ageEncryptArmored(r, payload);
+    assert.ok(enc.endsWith("\n-----END AGE ENCRYPTED FILE-----\n"));
+    const h = parseHeader(armor.decode(enc));
+    assert.deepEqual(h.stanzas.map((s) => [s.type, s.args.length, s.body.length]), [["mlkem768x25519", 1, 32]]);
+    const d = new Decrypter();
+    d.addIdentity(identity);
+    assert.deepEqual(await d.decrypt(armor.decode(enc)), payload);
+  });
+
+  it("hush decrypts what typage encrypts to a hybrid and an X25519 recipient, with either identity", async () => {
+    const pq = await generateHybridIdentity();
+    assert.equal(await hybridRecipientOf(pq.identity), pq.recipient);
+    const x = generateX25519Identity();
+    const e = new Encrypter();
+    e.addRecipient(x.recipient);
+    e.addRecipient(pq.recipient);
+    const payload = new Uint8Array(33).fill(0xcd);
+    const enc = armor.encode(await e.encrypt(payload));
+    assert.deepEqual(await ageDecryptArmored(enc, parseAgeIdentities(pq.identity, "pq")), payload);
+    assert.deepEqual(await ageDecryptArmored(enc, parseAgeIdentities(x.identity, "x")), payload);
+    assert.deepEqual(await ageDecryptArmored(enc, parseAgeIdentities(`${x.identity}\n${pq.identity}`, "both")), payload);
+  });
+
+  it("returns null for another hybrid identity, and a hybrid identity ignores X25519 files", async () => {
+    const a = await generateHybridIdentity();
+    const b = await generateHybridIdentity();
+    const enc = await ageEncryptArmored(parseAgeRecipient(a.recipient), DATA);
+    assert.equal(await ageDecryptArmored(enc, parseAgeIdentities(b.identity, "b")), null);
+    const xEnc = await ageEncryptArmored(parseAgeRecipient(generateX25519Identity().recipient), DATA);
+    assert.equal(await ageDecryptArmored(xEnc, parseAgeIdentities(a.identity, "a")), null);
+  });
+
+  it("ageMasterKey wraps a data key for an age1pq1 recipient", async () => {
+    const pq = await generateHybridIdentity();
+    const entry = await ageMasterKey(pq.recipient).wrap(new Uint8Array(32).fill(4));
+    assert.ok(entry.type === "age");
+    assert.equal(entry.recipient, pq.recipient);
+    assert.deepEqual(await ageDecryptArmored(entry.enc, parseAgeIdentities(pq.identity, "t")), new Uint8Array(32).fill(4));
+  });
+
+  it("rejects a tampered hybrid stanza body length as a malformed file", async () => {
+    const pq = await generateHybridIdentity();
+    const bin = armor.decode(await ageEncryptArmored(parseAgeRecipient(pq.recipient), DATA));
+    const text = Buffer.from(bin).toString("latin1");
+    const at = text.indexOf("\n", text.indexOf("-> mlkem768x25519")) + 1;
+    const tampered = Buffer.from(`${text.slice(0, at)}AAAA${text.slice(at)}`, "latin1");
+    await assert.rejects(ageDecryptArmored(armor.encode(tampered), parseAgeIdentities(pq.identity, "t")), (e: unknown) => isHushError(e, "KEY_FORMAT"));
   });
 });
 
@@ -252,6 +341,27 @@ describe("age CLI interop (x25519, ssh-ed25519, ssh-rsa)", () => {
       assert.equal(identities[0]?.kind, c.kind);
     });
   }
+
+  it("post-quantum both ways: age-keygen -pq, age -a -r age1pq1… → hush, hush → age -d -i", { skip }, async () => {
+    const keyFile = join(dir, "pq.txt");
+    const kg = spawnSync(`${AGE}-keygen`, ["-pq", "-o", keyFile]);
+    assert.equal(kg.status, 0, kg.stderr.toString());
+    const recipient = execFileSync(`${AGE}-keygen`, ["-y", keyFile]).toString().trim();
+    assert.match(recipient, /^age1pq1[a-z0-9]+$/);
+    const identities = parseAgeIdentities(readFileSync(keyFile, "utf8"), keyFile);
+    assert.deepEqual(identities.map((i) => i.kind), ["mlkem768x25519"]);
+    assert.equal(await hybridRecipientOf(readFileSync(keyFile, "utf8").split("\n").find((l) => l.startsWith("AGE-")) ?? ""), recipient);
+
+    const payload = new Uint8Array(33).map((_, i) => i * 5);
+    const r = spawnSync(AGE, ["-a", "-r", recipient], { input: payload });
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.deepEqual(await ageDecryptArmored(r.stdout.toString(), identities), payload);
+
+    const enc = await ageEncryptArmored(parseAgeRecipient(recipient), payload);
+    const d = spawnSync(AGE, ["-d", "-i", keyFile], { input: enc });
+    assert.equal(d.status, 0, d.stderr.toString());
+    assert.deepEqual(new Uint8Array(d.stdout), payload);
+  });
 
   it("a passphrase-protected ssh key recognises its stanza and reports it is not supported", { skip }, async () => {
     const keyFile = join(dir, "enc_ed25519");

@@ -105,6 +105,26 @@ describe("loadAgeIdentities", () => {
     assert.ok(!r.locations.includes("/home/u/.config/sops/age/keys.txt"), "the default file is named only when nothing was found");
   });
 
+  it("reads post-quantum identities from SOPS_AGE_KEY, SOPS_AGE_KEY_CMD and the keys file, and unwraps sops's age-pq.yaml", async () => {
+    const pq = fx("flux/age-pq.txt").split("\n").filter((l) => l.startsWith("AGE-SECRET-KEY-PQ-1"));
+    assert.equal(pq.length, 1);
+    const entry = (parseYaml(fx("flux/age-pq.yaml")) as { sops: { age: { recipient: string; enc: string }[] } }).sops.age[0];
+    assert.ok(entry);
+    const dataKey = (JSON.parse(fx("flux/age-pq.yaml.vectors.json")) as { data_key_hex: string }).data_key_hex;
+    const sources: Parameters<typeof fakeEnv>[0][] = [
+      { env: { [SOPS_AGE_KEY]: `${MOCK_ID} ${pq[0]}` } },
+      { env: { [SOPS_AGE_KEY_CMD]: "get-key" }, commands: { "get-key": fx("flux/age-pq.txt") } },
+      { files: { "/home/u/.config/sops/age/keys.txt": `${MOCK_ID}\r\n${fx("flux/age-pq.txt")}` } },
+    ];
+    for (const opts of sources) {
+      const u = ageUnwrapper(fakeEnv(opts));
+      const key = await u.unwrap({ type: "age", recipient: entry.recipient, enc: entry.enc });
+      assert.equal(Buffer.from(key ?? []).toString("hex"), dataKey);
+      assert.deepEqual(u.lastLoad()?.errors, []);
+      assert.ok(u.lastLoad()?.identities.some((i) => i.kind === "mlkem768x25519"));
+    }
+  });
+
   it("reads a CRLF SOPS_AGE_KEY_FILE (sops 3.13.2 accepts it too)", async () => {
     const r = await loadAgeIdentities(fakeEnv({ env: { [SOPS_AGE_KEY_FILE]: "/k.txt" }, files: { "/k.txt": `# c\r\n${MOCK_ID}\r\n` } }));
     assert.deepEqual(r.identities.map((i) => i.describe()), [MOCK_RECIPIENT]);
