@@ -94,7 +94,7 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   }
   if (flags.encrypt === true) return runEncrypt(ctx, flags, file);
   if (flags.decrypt === true) return runDecrypt(ctx, flags, file);
-  if (flags.rotate === true) return runRotate(ctx, flags, file);
+  if (flags.rotate === true) return runRotate(ctx, flags, file, true);
   return runEdit(ctx, flags, file);
 }
 

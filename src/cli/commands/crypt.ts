@@ -54,9 +54,12 @@ export async function runEncrypt(ctx: FileCtx, f: Flags, file: string | undefine
   return 0;
 }
 
-/** Runs `rotate`. */
-export async function runRotate(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
-  checkIo(ctx, f, file);
+/**
+ * Runs `rotate`. `legacy` is sops's `-r` form, which refuses a missing file up front (exit 100); the
+ * `rotate` command reports it while reading (exit 2), as sops does.
+ */
+export async function runRotate(ctx: FileCtx, f: Flags, file: string | undefined, legacy = false): Promise<number> {
+  checkIo(ctx, f, file, legacy);
   const bytes = await rotateFile(ctx, {
     ...decryptOptions(f, file),
     addAge: list(f, "add-age"),

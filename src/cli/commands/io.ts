@@ -7,11 +7,11 @@ import { str, type Flags } from "../args.js";
 import { writeStdout } from "../output.js";
 
 /** Checks the output flags and that the input exists before any work. @throws HushError CONFLICTING_PARAMETERS, NO_FILE */
-export function checkIo(ctx: FileCtx, f: Flags, file: string | undefined): void {
+export function checkIo(ctx: FileCtx, f: Flags, file: string | undefined, mustExist = true): void {
   if (f["in-place"] === true && str(f, "output") !== undefined)
     throw new HushError("CONFLICTING_PARAMETERS", "cannot operate on both --output and --in-place");
   if (file === undefined && f["in-place"] === true) throw new HushError("CONFLICTING_PARAMETERS", "cannot use --in-place when reading from stdin");
-  if (file !== undefined && !existsSync(absPath(ctx, file)))
+  if (mustExist && file !== undefined && !existsSync(absPath(ctx, file)))
     throw new HushError("NO_FILE", `cannot operate on non-existent file`, { file });
 }
 

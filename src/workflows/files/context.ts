@@ -31,14 +31,16 @@ export function absPath(ctx: FileCtx, p: string): string {
 
 /**
  * Reads a file the user named.
- * @throws HushError NO_FILE when it does not exist, READ_INPUT when it cannot be read
+ * @throws HushError READ_INPUT when it does not exist or cannot be read
  */
 export function readUserFile(ctx: FileCtx, p: string): Uint8Array {
   try {
     return readFileSync(absPath(ctx, p));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new HushError("NO_FILE", `cannot operate on non-existent file`, { file: p });
+    // sops's 100 ("cannot operate on non-existent file") comes from the CLI's up-front check for encrypt,
+    // decrypt and the legacy -e/-d/-r; everywhere else (set, unset, rotate) a missing file is "Error reading file", 2.
+    if (code === "ENOENT") throw new HushError("READ_INPUT", `error reading file: no such file or directory`, { file: p });
     throw new HushError("READ_INPUT", `error reading file: ${code ?? "unknown error"}`, { file: p });
   }
 }
