@@ -14,6 +14,8 @@ import { formatJsonFloat } from "../tree/go-format.js";
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+const ASCII_RUN = new TextDecoder("utf-8");
+
 /** Decodes UTF-8 like Go's utf8.DecodeRune loop: each invalid byte becomes one U+FFFD. */
 export function goUtf8Decode(b: Uint8Array, start: number = 0, end: number = b.length): string {
   let out = "";
@@ -24,7 +26,8 @@ export function goUtf8Decode(b: Uint8Array, start: number = 0, end: number = b.l
       // Fast path for runs of ASCII.
       let j = i + 1;
       while (j < end && (b[j] as number) < 0x80) j++;
-      out += String.fromCharCode(...b.subarray(i, j));
+      // A decoder, not String.fromCharCode(...run): spreading a long run overflows the stack.
+      out += ASCII_RUN.decode(b.subarray(i, j));
       i = j;
       continue;
     }
@@ -272,7 +275,7 @@ class Reader {
       if (!digit(b[this.pos])) this.fail("invalid character in exponent of numeric literal");
       while (digit(b[this.pos])) this.pos++;
     }
-    const text = String.fromCharCode(...b.subarray(start, this.pos));
+    const text = ASCII_RUN.decode(b.subarray(start, this.pos));
     // sops 3.13.2 normalizeJSONNumber: ParseInt(…, 10, 64) first, then ParseFloat.
     if (integer) {
       const i = BigInt(text);
