@@ -21,6 +21,16 @@ import { parseTimestamp, resolvePlain } from "./_yaml-resolve.js";
 /** More tree nodes than this from one file means an alias bomb (yaml.v3: "excessive aliasing"). */
 const MAX_NODES = 1_000_000;
 
+/**
+ * yaml.v3's allowedAliasRatio (decode.go): the share of decoded nodes that may come from alias
+ * expansion, 99% up to 400,000 nodes, falling to 10% at 4,000,000.
+ */
+function allowedAliasRatio(decoded: number): number {
+  if (decoded <= 400_000) return 0.99;
+  if (decoded >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decoded - 400_000) / 3_600_000);
+}
+
 interface SrcComment {
   offset: number;
   line: number;
@@ -39,6 +49,10 @@ type Coll = YAMLMap | YAMLSeq;
 
 class Loader {
   private nodes = 0;
+  /** Per document, as yaml.v3 counts them: nodes decoded, and those decoded inside an alias. */
+  private decoded = 0;
+  private aliased = 0;
+  private aliasDepth = 0;
   private readonly placements = new Map<Coll, Placement>();
   private readonly lc: LineCounter;
   private readonly file: string | undefined;
@@ -121,8 +135,21 @@ class Loader {
     }
   }
 
+  /** Starts the per-document alias accounting (sops's trial yaml.v3 decode sees one document). */
+  startDocument(): void {
+    this.decoded = 0;
+    this.aliased = 0;
+    this.aliasDepth = 0;
+  }
+
   count(node: YamlNode | null): void {
     if (++this.nodes > MAX_NODES) this.fail("document contains excessive aliasing", node?.range?.[0]);
+    this.decoded++;
+    if (this.aliasDepth > 0) this.aliased++;
+    // yaml.v3 decoder.unmarshal's check: it stops an alias bomb after about a thousand nodes
+    // instead of expanding it (sops exits 2 with this message for such a file).
+    if (this.aliased > 100 && this.decoded > 1000 && this.aliased / this.decoded > allowedAliasRatio(this.decoded))
+      this.fail("document contains excessive aliasing", node?.range?.[0]);
   }
 
   value(node: YamlNode | null, doc: Document, depth: number): Value {
@@ -132,7 +159,12 @@ class Loader {
     if (isAlias(node)) {
       const target = (node as Alias).resolve(doc);
       if (target === undefined) this.fail("unknown anchor", node.range?.[0]);
-      return this.value(target as YamlNode, doc, depth + 1);
+      this.aliasDepth++;
+      try {
+        return this.value(target as YamlNode, doc, depth + 1);
+      } finally {
+        this.aliasDepth--;
+      }
     }
     if (isScalar(node)) return this.scalar(node);
     if (isMap(node)) return this.map(node, doc, depth);
@@ -211,7 +243,7 @@ class Loader {
       for (const c of p?.before.get(i) ?? []) items.push(c);
       items.push({ key: this.key(pair.key, doc), value: this.value((pair.value ?? null) as YamlNode | null, doc, depth + 1) });
     });
-    if (p) items.push(...p.end);
+    if (p) for (const c of p.end) items.push(c);
     return treeMap(items);
   }
 
@@ -222,7 +254,7 @@ class Loader {
       for (const c of p?.before.get(i) ?? []) items.push(c);
       items.push(this.value((item ?? null) as YamlNode | null, doc, depth + 1));
     });
-    if (p) items.push(...p.end);
+    if (p) for (const c of p.end) items.push(c);
     return treeList(items);
   }
 
@@ -367,6 +399,7 @@ export function loadYaml(src: string, file: string | undefined): TreeMap[] {
     if (root === null || (isScalar(root) && root.type === "PLAIN" && root.source === "" && root.tag === undefined)) {
       branch = treeMap([]);
     } else if (isMap(root) || (isAlias(root) && isMap((root as Alias).resolve(d)))) {
+      loader.startDocument();
       branch = loader.value(root, d, 0) as TreeMap;
     } else if (isSeq(root)) {
       return loader.fail(`yaml documents that are sequences are not supported (document ${docNo})`, root.range?.[0]);
@@ -376,7 +409,7 @@ export function loadYaml(src: string, file: string | undefined): TreeMap[] {
       else return loader.fail(`yaml documents that are values are not supported (document ${docNo})`, root.range?.[0]);
     }
     branch.items.unshift(...(perDoc[k] ?? []));
-    branch.items.push(...(perDocEnd[k] ?? []));
+    for (const c of perDocEnd[k] ?? []) branch.items.push(c);
     branches.push(branch);
   });
   return branches;
