@@ -115,7 +115,10 @@ export async function resolvePlan(ctx: FileCtx, absFile: string, flags: PlanFlag
   }
   const selector = store.name === "binary" ? null : flags.selector ?? rule?.selectors[0] ?? { kind: "unencrypted_suffix", value: "_unencrypted" };
   const threshold = flags.shamirThreshold ?? rule?.shamirThreshold ?? 0;
-  return { groups, threshold, selector, macOnlyEncrypted: flags.macOnlyEncrypted ?? rule?.macOnlyEncrypted ?? false };
+  // sops 3.13.2 ignores selectors and mac_only_encrypted for the binary store (its one `data` value is always
+  // encrypted) and writes no `mac_only_encrypted` key for it.
+  const macOnlyEncrypted = store.name === "binary" ? false : flags.macOnlyEncrypted ?? rule?.macOnlyEncrypted ?? false;
+  return { groups, threshold, selector, macOnlyEncrypted };
 }
 
 /** Master keys for an existing file's key groups, with rotate's --add-… and --rm-… flags applied to every group. */
