@@ -8,7 +8,7 @@ import { clockFromEnv } from "../sys/clock.js";
 import { randomBytesFromEnv } from "../sys/rng.js";
 import type { FileCtx } from "../workflows/files/index.js";
 import { HUSH_VERSION, HUSH_SOPS_VERSION } from "../workflows/files/index.js";
-import { parseFlags, str } from "./args.js";
+import { parseFlags, str, type Flags } from "./args.js";
 import { runDecrypt, runEncrypt, runRotate } from "./commands/crypt.js";
 import { runKeygen } from "./commands/keygen.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
@@ -48,12 +48,41 @@ export function processContext(): FileCtx {
   return { cwd: process.cwd(), env, now: clockFromEnv(env), randomBytes: randomBytesFromEnv(env), readStdin: readAllStdin, prompt: promptTty, warn };
 }
 
+/** Flags sops reads with `c.String` on the subcommand, so in front of a command (global position) they have no effect. */
+const IGNORED_BEFORE_COMMAND = ["unencrypted-comment-regex", "encrypted-comment-regex"] as const;
+
+/**
+ * sops's global flags may come before the command (`sops --config c.yaml encrypt f`); urfave/cli takes the
+ * first non-flag argument as the command. Splits argv there and merges the flags of both sides.
+ */
+function withGlobalFlags(argv: string[], ctx: FileCtx): { cmd: string | undefined; flags: Flags; positionals: string[] } {
+  for (let i = 1; i < argv.length; i++) {
+    if (!COMMANDS.has(argv[i] as string)) continue;
+    let global: Flags;
+    try {
+      const g = parseFlags(argv.slice(0, i));
+      if (g.positionals.length > 0) continue;
+      global = g.flags;
+    } catch {
+      continue; // argv[i] is the value of the flag before it
+    }
+    for (const k of IGNORED_BEFORE_COMMAND) {
+      if (global[k] === undefined) continue;
+      ctx.warn(`--${k} before the command is ignored, as sops ignores it there; give it after the command`);
+      delete global[k];
+    }
+    const rest = parseFlags(argv.slice(i + 1));
+    return { cmd: argv[i], flags: { ...global, ...rest.flags }, positionals: rest.positionals };
+  }
+  return { cmd: undefined, ...parseFlags(argv) };
+}
+
 async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
-  const { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
-  // sops's global flags may come before the command (`sops --config c.yaml encrypt f`): urfave/cli takes
-  // the first non-flag argument as the command name.
-  if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) cmd = positionals.shift();
+  let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
+  if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {
+    ({ cmd, flags, positionals } = withGlobalFlags(argv, ctx));
+  }
   if (flags.version === true || cmd === "version") {
     writeStdout(`hush ${HUSH_VERSION} (sops ${HUSH_SOPS_VERSION} compatible)\n`);
     return 0;
