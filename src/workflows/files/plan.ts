@@ -108,6 +108,12 @@ export async function resolvePlan(ctx: FileCtx, absFile: string, flags: PlanFlag
     groups = rule.keyGroups.map((g) => [...g.pgp.map((f) => masterKeyFor(ctx, "pgp", f)), ...g.age.map((r) => masterKeyFor(ctx, "age", r))]);
   } else if (rule !== null && rule.keyGroups.some((g) => g.kms.length + g.gcpKms.length + g.azureKeyvault.length + g.hcVault.length + g.hckms.length > 0)) {
     throw new HushError("NO_KEYS", "the matching creation rule names only cloud KMS or Vault keys, which hush does not support yet", { file: loaded!.path });
+  } else if (rule !== null) {
+    // sops: "Could not generate data key: [empty key group provided]"
+    throw new HushError("NO_KEYS", "the matching creation rule names no keys (empty key group)", {
+      file: loaded!.path,
+      hints: ["add age recipients to the rule, or pass --age age1…"],
+    });
   } else {
     throw new HushError("NO_KEYS", "config file not found, or has no creation rules, and no keys provided through command line options", {
       hints: ["pass --age age1… or add a creation rule with age recipients to .sops.yaml"],
