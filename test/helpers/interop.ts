@@ -377,9 +377,9 @@ export interface OptionCase {
   /** Flags placed after `encrypt`. */
   flags: string[];
   /**
-   * Use sops's legacy form (`sops <global flags> -e FILE`) for the flags variant: sops 3.13.2 silently
-   * ignores the global comment-regex flags when the `encrypt` subcommand follows (see KNOWN_DEVIATIONS
-   * in test/interop/errors.test.ts), and honours them in the legacy form.
+   * Use the legacy form (`<global flags> -e FILE`) for the flags variant: sops 3.13.2 ignores the
+   * global comment-regex flags when the `encrypt` subcommand follows and honours them in the legacy
+   * form; hush does the same (checked in test/interop/errors.test.ts).
    */
   legacy?: boolean;
   /** Lines added to the creation rule (YAML, 4-space indented under `- `). */
