@@ -78,8 +78,13 @@ export async function open(ctx: FileCtx, o: DecryptOptions): Promise<{ doc: Open
 export async function decryptFile(ctx: FileCtx, o: DecryptOptions): Promise<Uint8Array> {
   const { doc, output } = await open(ctx, o);
   const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
-  if (o.extract !== undefined) return extractValue(doc.branches, o.extract, output, indent);
-  return output.emitPlain(doc.branches, indent === undefined ? {} : { indent });
+  try {
+    if (o.extract !== undefined) return extractValue(doc.branches, o.extract, output, indent);
+    return output.emitPlain(doc.branches, indent === undefined ? {} : { indent });
+  } catch (e) {
+    // emit and --extract errors carry a key path but not the file; name it like every other error
+    throw e instanceof HushError ? e.withFile(o.file ?? "<stdin>") : e;
+  }
 }
 
 export interface EncryptOptions extends InputOptions, PlanFlags {}
