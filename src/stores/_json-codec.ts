@@ -11,6 +11,12 @@ import { Comment, isList, isMap, Timestamp, treeList, treeMap } from "../tree/in
 import type { MapItem, TreeList, TreeMap, Value } from "../tree/index.js";
 import { formatJsonFloat } from "../tree/go-format.js";
 
+/**
+ * Deepest nesting read. Go's encoding/json allows 10,000 levels; hush stops at 1,000 because the
+ * recursive reader, emitter and tree walks exhaust Node's default stack between 2,000 and 3,000
+ * (a known deviation; real files are nowhere near either limit).
+ */
+const MAX_NESTING_DEPTH = 1_000;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -68,6 +74,7 @@ function isWs(c: number | undefined): boolean {
 class Reader {
   readonly b: Uint8Array;
   pos = 0;
+  depth = 0;
   readonly file: string | undefined;
   constructor(b: Uint8Array, file: string | undefined) {
     this.b = b;
@@ -111,8 +118,14 @@ class Reader {
   value(): Value {
     const c = this.peek();
     if (c === undefined) this.fail("unexpected end of input, looking for beginning of value");
-    if (c === 0x7b) return this.object();
-    if (c === 0x5b) return this.array();
+    if (c === 0x7b || c === 0x5b) {
+      if (++this.depth > MAX_NESTING_DEPTH) this.fail(`exceeded max depth (hush reads at most ${MAX_NESTING_DEPTH} nested levels)`);
+      try {
+        return c === 0x7b ? this.object() : this.array();
+      } finally {
+        this.depth--;
+      }
+    }
     if (c === 0x22) return this.string();
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
     for (const [word, v] of [
