@@ -95,12 +95,20 @@ describe("interop: store × option, hush ⇄ sops", { skip, concurrency: 4 }, ()
   // realistic input; hush must print the same bytes and exit with the same code as sops (which
   // refuses some conversions, e.g. nested data to dotenv).
   const TEXT = ["yaml", "json", "dotenv", "ini"] as const;
-  for (const c of STORE_CASES.filter((s) => s.store !== "binary")) {
+  // Flat and one-level inputs too, which sops can turn into dotenv and INI.
+  const FLAT: (StoreCase & { label: string })[] = [
+    { store: "yaml", ext: "yaml", label: "yaml(flat)", input: "# c\nname: hush\nport: 8080\nratio: 0.5\non: true\nmulti: |\n    a\n    b\nempty: \"\"\n" },
+    { store: "json", ext: "json", label: "json(flat)", input: `{"name": "hush", "port": 8080, "ratio": 0.5, "on": true, "html": "<&>", "empty": ""}\n` },
+    { store: "yaml", ext: "yaml", label: "yaml(sections)", input: "app:\n    name: hush\n    port: 8080\ndb:\n    user: admin\n" },
+    { store: "json", ext: "json", label: "json(sections)", input: `{"app": {"name": "hush", "port": 8080}, "db": {"user": "admin"}}\n` },
+  ];
+  const convSources = [...STORE_CASES.filter((s) => s.store !== "binary").map((s) => ({ ...s, label: s.store as string })), ...FLAT];
+  for (const c of convSources) {
     for (const out of [...TEXT, "binary"] as const) {
       if (out === c.store) continue;
-      convMatrix.row(`${c.store}→${out}`);
-      it(`decrypt ${c.store} --output-type ${out}: same bytes and exit code as sops`, async () => {
-        const dir = `conv-${c.store}-${out}`;
+      convMatrix.row(`${c.label}→${out}`);
+      it(`decrypt ${c.label} --output-type ${out}: same bytes and exit code as sops`, async () => {
+        const dir = `conv-${c.label.replace(/[()]/g, "-")}-${out}`;
         await encryptBoth(c, dir, [], ["--age", key.recipient]);
         const results = await Promise.all(
           [`sops.enc.${c.ext}`, `hush.enc.${c.ext}`].flatMap((f) => {
@@ -110,8 +118,8 @@ describe("interop: store × option, hush ⇄ sops", { skip, concurrency: 4 }, ()
         );
         const [refS, hushS, refH, hushH] = results as [typeof results[0], typeof results[0], typeof results[0], typeof results[0]];
         const same = (a: typeof refS, b: typeof refS): boolean => a.code === b.code && (a.code !== 0 || a.stdout.equals(b.stdout));
-        convMatrix.set(`${c.store}→${out}`, "sops file", same(refS, hushS) ? (refS.code === 0 ? "ok" : `ok(exit ${refS.code})`) : "FAIL");
-        convMatrix.set(`${c.store}→${out}`, "hush file", same(refH, hushH) ? (refH.code === 0 ? "ok" : `ok(exit ${refH.code})`) : "FAIL");
+        convMatrix.set(`${c.label}→${out}`, "sops file", same(refS, hushS) ? (refS.code === 0 ? "ok" : `ok(exit ${refS.code})`) : "FAIL");
+        convMatrix.set(`${c.label}→${out}`, "hush file", same(refH, hushH) ? (refH.code === 0 ? "ok" : `ok(exit ${refH.code})`) : "FAIL");
         assert.equal(hushS.code, refS.code, `${describeRun("sops", refS)}\n${describeRun("hush", hushS)}`);
         if (refS.code === 0) assert.equal(hushS.stdout.toString("latin1"), refS.stdout.toString("latin1"));
         else assert.equal(hushS.stdout.length, 0, "hush prints nothing on stdout on failure");
