@@ -263,16 +263,30 @@ export async function updateKeys(
   const plan = await resolvePlan(ctx, absPath(ctx, o.filenameOverride ?? o.file), { configPath: o.configPath, forUpdateKeys: true }, input);
   const want = plan.groups.map((g) => g.map((k) => `${k.type}:${k.id}`));
   const have = parsed.metadata.keyGroups.map((g) => g.map(keyEntryId));
-  const summary: string[] = [];
-  const n = Math.max(want.length, have.length);
-  for (let i = 0; i < n; i++) {
-    const w = new Set(want[i] ?? []);
-    const h = new Set(have[i] ?? []);
-    const lines = [...[...w].filter((x) => !h.has(x)).map((x) => `+++ ${x.replace(/^\w+:/, "")}`), ...[...h].filter((x) => !w.has(x)).map((x) => `--- ${x.replace(/^\w+:/, "")}`)];
-    if (lines.length > 0) summary.push(`Group ${i + 1}`, ...lines);
+  // The summary is sops's (common.DiffKeyGroups + PrettyPrintShamirDiff + PrettyPrintDiffs): the threshold,
+  // then every group with its kept keys indented, added keys `+++`, removed keys `---`.
+  const bare = (x: string): string => x.replace(/^\w+:/, "");
+  const groupLines: string[] = [];
+  let keysChange = false;
+  for (let i = 0; i < Math.max(want.length, have.length); i++) {
+    const w = want[i] ?? [];
+    const h = have[i] ?? [];
+    const common = w.filter((x) => h.includes(x));
+    const added = w.filter((x) => !h.includes(x));
+    const removed = h.filter((x) => !w.includes(x));
+    if (added.length + removed.length > 0) keysChange = true;
+    groupLines.push(`Group ${i + 1}`, ...common.map((x) => `    ${bare(x)}`), ...added.map((x) => `+++ ${bare(x)}`), ...removed.map((x) => `--- ${bare(x)}`));
   }
-  const threshold = Math.min(o.shamirThreshold ?? parsed.metadata.shamirThreshold, plan.groups.length);
-  if (summary.length === 0 && threshold === parsed.metadata.shamirThreshold) return null;
+  const old = parsed.metadata.shamirThreshold;
+  const threshold = Math.min(o.shamirThreshold ?? old, plan.groups.length);
+  if (!keysChange && threshold === old) return null;
+  const summary: string[] = [];
+  if (old > 0 && old === threshold) summary.push(`shamir_threshold: ${threshold}`);
+  else {
+    if (threshold > 0) summary.push(`+++ shamir_threshold: ${threshold}`);
+    if (old > 0) summary.push(`--- shamir_threshold: ${old}`);
+  }
+  summary.push(...groupLines);
   if (!(await confirm(summary))) return null;
   const ord = order(o, ctx);
   const indent = o.indent ?? storeIndent(ctx, input, o.configPath);
