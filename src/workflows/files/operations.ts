@@ -45,7 +45,8 @@ function stores(o: InputOptions): { input: Store; output: Store } {
   // Only encrypt insists on a name for stdin (nameFor); sops's decrypt reads stdin with the name "", so the
   // stores come from --input-type/--output-type, else binary.
   const name = o.filenameOverride ?? o.file ?? "";
-  return { input: pickStore(name, o.inputType), output: pickStore(name, o.outputType ?? o.inputType) };
+  // sops's outputStore looks only at --output-type, then the path: `--input-type json x.yaml` prints YAML.
+  return { input: pickStore(name, o.inputType), output: pickStore(name, o.outputType) };
 }
 
 function order(o: DecryptOptions, ctx: FileCtx): ("age" | "pgp")[] | undefined {
