@@ -94,11 +94,13 @@ export interface EncryptOptions extends InputOptions, PlanFlags {}
 export async function encryptFile(ctx: FileCtx, o: EncryptOptions): Promise<Uint8Array> {
   const name = nameFor(o);
   const { input, output } = stores(o);
+  // sops loads the config and keys (getEncryptConfig) before it reads the file, so a missing rule (1) wins
+  // over a malformed (2), empty (92) or already encrypted (203) input.
+  const plan = await resolvePlan(ctx, absPath(ctx, name), o, output);
   const bytes = await readInput(ctx, o);
   const branches = input.loadPlain(bytes, { file: o.file ?? name });
   if (branches.length === 0) throw new HushError("EMPTY_DOCUMENT", "file cannot be completely empty, it must contain at least one document", { file: name });
   if (input.hasMetadata(branches[0] as TreeMap)) throw alreadyEncrypted(name);
-  const plan = await resolvePlan(ctx, absPath(ctx, name), o, output);
   const dataKey = newDataKey(ctx.randomBytes);
   const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
   const metadata: Omit<Metadata, "lastModified" | "mac"> = {
