@@ -251,7 +251,8 @@ export function mutateOnce(rng: Rng, b: Uint8Array, format: string, corpus: read
       const r = rng.int(4);
       if (r === 0) rep = rng.pick(TOKENS);
       else if (r === 1) rep = String(rng.pick([0, -1, 1, 2 ** 31, 2 ** 53, -(2 ** 63), 1e21, 0.1]));
-      else if (r === 2) rep = rng.chance(0.5) ? SECRET : "";
+      // Not SECRET: a word can be a key, and key names may appear in messages.
+      else if (r === 2) rep = rng.chance(0.5) ? "x".repeat(1 + rng.int(300)) : "";
       else {
         const other = rng.pick(corpus);
         const o = rng.int(other.length);
@@ -365,8 +366,12 @@ export function fuzzInput(rng: Rng, format: string, corpus: readonly Uint8Array[
   return { input: b, base };
 }
 
-/** True when `msg` contains an 8-character (or longer) piece of SECRET. */
+/**
+ * True when `msg` contains an 8-character (or longer) piece of SECRET. A quoted key name
+ * (`key "…"`) does not count: mutations can move the value into a key, and keys may be named.
+ */
 export function leaksSecret(msg: string): boolean {
+  msg = msg.replace(/key "[^"\n]*"/g, "key");
   for (let i = 0; i + 8 <= SECRET.length; i++) if (msg.includes(SECRET.slice(i, i + 8))) return true;
   return false;
 }
