@@ -1,0 +1,46 @@
+// In-process phase timings for one decrypt, run by bench/engine.mjs in a fresh node process:
+//   node bench/_phases.mjs LIB.mjs FILE KEYFILE
+// LIB.mjs is a bundle of hush's own engine/store/age modules (made by engine.mjs with esbuild, the
+// same bundler as dist/hush.mjs), so the product is not changed or instrumented.
+// Prints one JSON line: milliseconds since the process started for each phase boundary.
+import { readFileSync } from "node:fs";
+
+const [lib, file, keyFile] = process.argv.slice(2);
+const t = { bootstrap: performance.now() };
+let mark = performance.now();
+const lap = (name) => {
+  const now = performance.now();
+  t[name] = now - mark;
+  mark = now;
+};
+
+const m = await import(lib);
+lap("moduleLoad");
+const bytes = readFileSync(file);
+const store = m.storeForPath(file);
+const { branches, metadata } = m.readEncrypted(bytes, store, file);
+lap("parse");
+const unwrapper = m.ageUnwrapper({
+  env: { SOPS_AGE_KEY_FILE: keyFile },
+  homeDir: "",
+  configDir: "",
+  readFile: (p) => {
+    try {
+      return readFileSync(p);
+    } catch {
+      return null;
+    }
+  },
+  runCommand: () => {
+    throw new Error("no commands in the bench");
+  },
+});
+const dataKey = await m.getDataKey(metadata, { unwrapperFor: (type) => (type === "age" ? unwrapper : null) });
+lap("keyUnwrap");
+const plain = m.decryptBranches(branches, metadata, dataKey, {});
+lap("decryptAndMac");
+const out = store.emitPlain(plain);
+lap("emit");
+t.total = performance.now();
+t.outBytes = out.length;
+process.stdout.write(JSON.stringify(t) + "\n");
