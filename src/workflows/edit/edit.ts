@@ -11,6 +11,7 @@ import { HushError } from "../../errors.js";
 import { newDataKey, sealDocument, wrapDataKey } from "../../engine/index.js";
 import type { Metadata } from "../../stores/metadata.js";
 import type { TreeMap } from "../../tree/index.js";
+import { writeFileAtomic } from "../../sys/atomic-write.js";
 import { createPrivateTempDir, removePrivateTempDir } from "../../sys/private-temp.js";
 import { lookPath, runInherit } from "../../sys/spawn.js";
 import { shlexSplit } from "../../sys/shlex.js";
@@ -49,15 +50,28 @@ export async function editFile(ctx: FileCtx, o: EditOptions): Promise<Uint8Array
   const exists = existsSync(absPath(ctx, o.file));
   let plaintext: Uint8Array;
   let finish: (branches: TreeMap[]) => Promise<Uint8Array>;
+  // Seals the raw edited bytes as a binary-store sops file, so an edit that cannot be parsed and
+  // cannot be re-opened (no terminal) is kept, encrypted to the same recipients, never as plaintext.
+  let sealRaw: (bytes: Uint8Array) => Promise<Uint8Array>;
+  const binary = pickStore(o.file, "binary");
+  const rawBranch = (bytes: Uint8Array): TreeMap[] => [{ kind: "map", items: [{ key: "data", value: bytes }] }];
   if (exists) {
     const { doc } = await open(ctx, o);
     const indent = o.indent ?? storeIndent(ctx, store, o.configPath);
     plaintext = store.emitPlain(doc.branches, indent === undefined ? {} : { indent });
     const version = newerVersion(doc.metadata.version);
     finish = async (branches) => reseal(ctx, o, doc, branches, store, { ...doc.metadata, version });
+    sealRaw = async (bytes) =>
+      sealDocument(binary, rawBranch(bytes), { ...doc.metadata, selector: null, macOnlyEncrypted: false }, doc.dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes });
   } else {
     const plan = await resolvePlan(ctx, absPath(ctx, o.file), o, store);
     plaintext = new TextEncoder().encode(EXAMPLES[store.name] ?? "");
+    sealRaw = async (bytes) => {
+      const dataKey = newDataKey(ctx.randomBytes);
+      const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
+      const meta = { keyGroups: wrapped.keyGroups, shamirThreshold: wrapped.shamirThreshold, selector: null, macOnlyEncrypted: false, version: HUSH_SOPS_VERSION };
+      return sealDocument(binary, rawBranch(bytes), meta, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes });
+    };
     finish = async (branches) => {
       const dataKey = newDataKey(ctx.randomBytes);
       const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
@@ -95,7 +109,12 @@ export async function editFile(ctx: FileCtx, o: EditOptions): Promise<Uint8Array
         problem = e;
       }
       const answer = await ctx.prompt(`hush: error: ${problem.file ?? o.file}${problem.line === undefined ? "" : `:${problem.line}`}: ${problem.message}\nPress enter to return to the editor, or Ctrl+C to exit.`);
-      if (answer === null) throw problem;
+      if (answer === null) {
+        const keep = `${o.file}.hush-rejected-edit`;
+        await writeFileAtomic(absPath(ctx, keep), await sealRaw(edited));
+        problem.hints.push(`your edit was kept, encrypted, in ${keep}; see it with: hush decrypt --input-type binary ${keep}`);
+        throw problem;
+      }
     }
   } finally {
     removePrivateTempDir(dir);
