@@ -30,7 +30,8 @@ export async function runKeygen(ctx: FileCtx, f: Flags, args: string[]): Promise
     writeStdout(text);
     return 0;
   }
-  writeIdentityFile(absPath(ctx, out), text);
+  const warning = writeIdentityFile(absPath(ctx, out), text);
+  if (warning !== null) ctx.warn(warning);
   writeStderr(`Public key: ${recipient}`);
   return 0;
 }

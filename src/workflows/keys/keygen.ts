@@ -3,7 +3,7 @@
  * the identity), and `keygen -y`: the recipients of identities. Files are written 0600 and an existing
  * keys file is appended to, never overwritten.
  */
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { HushError } from "../../errors.js";
 import { generateX25519Identity, x25519RecipientOf } from "../../keys/age/index.js";
 
@@ -21,10 +21,18 @@ export function newIdentityText(now: Date): { text: string; recipient: string } 
   return { text: `# created: ${localRfc3339(now)}\n# public key: ${recipient}\n${identity}\n`, recipient };
 }
 
-/** Writes (or appends) identity text to a keys file with mode 0600. */
-export function writeIdentityFile(path: string, text: string): void {
-  if (existsSync(path)) appendFileSync(path, text, { mode: 0o600 });
-  else writeFileSync(path, text, { mode: 0o600, flag: "wx" });
+/**
+ * Writes (or appends) identity text to a keys file with mode 0600. Returns a warning when an existing
+ * file is readable by group or others (it is left as it is: the user chose its mode).
+ */
+export function writeIdentityFile(path: string, text: string): string | null {
+  if (existsSync(path)) {
+    appendFileSync(path, text);
+    const mode = statSync(path).mode & 0o777;
+    return (mode & 0o077) !== 0 ? `${path} is readable by others (mode ${mode.toString(8).padStart(4, "0")}); consider chmod 600` : null;
+  }
+  writeFileSync(path, text, { mode: 0o600, flag: "wx" });
+  return null;
 }
 
 /**
