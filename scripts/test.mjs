@@ -32,6 +32,12 @@ const walk = (dir) => {
   }
 };
 walk(join(outDir, "test"));
+if (files.length === 0) {
+  // With no file arguments node --test would discover every *.test.js under the cwd (stale builds too).
+  console.error(`test: no test file matches ${filter.join(" ")}`);
+  rmSync(outDir, { recursive: true, force: true });
+  process.exit(1);
+}
 const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
 rmSync(outDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
