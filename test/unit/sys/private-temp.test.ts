@@ -13,7 +13,8 @@ import {
 } from "../../../src/sys/private-temp.js";
 
 // The compiled module, for child processes (tests run from the repo root on build/).
-const MODULE = pathToFileURL(resolve(process.cwd(), "build/src/sys/private-temp.js")).href;
+// The compiled module sits beside this compiled test (build/run-*/src/sys), wherever the run put it.
+const MODULE = new URL("../../../src/sys/private-temp.js", import.meta.url).href;
 
 /** Starts a child that makes a private temp dir, writes a file in it, prints the path and waits. */
 function childWithTempDir(extra = ""): Promise<{ dir: string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; kill: (s: NodeJS.Signals) => void }> {
