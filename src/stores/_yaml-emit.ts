@@ -62,7 +62,46 @@ function isPrintableCp(c: number): boolean {
   );
 }
 
-function analyzeScalar(cps: readonly number[]): Analysis {
+// Indicator code points (libyaml yaml_emitter_analyze_scalar), as sets for the per-character loop.
+const FIRST_INDICATORS: ReadonlySet<number> = new Set(Array.from("#,[]{}&*!|>'\"%@`", (c) => c.charCodeAt(0)));
+const FLOW_INDICATORS: ReadonlySet<number> = new Set(Array.from(",?[]{}", (c) => c.charCodeAt(0)));
+
+/** The code points of `s` (faster than Array.from with a callback, which dominated large emits). */
+function codePoints(s: string): number[] {
+  const out: number[] = new Array<number>(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out[n++] = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+        continue;
+      }
+    }
+    out[n++] = c;
+  }
+  out.length = n;
+  return out;
+}
+
+/** Scalars whose code points and analysis stringNode already computed (the emitter needs both again). */
+const ANALYZED = new WeakMap<YScalar, { value: string; length: number; analysis: Analysis }>();
+
+/** Indexed code points of a string, without building an array when it has no surrogates. */
+interface Codes {
+  readonly length: number;
+  at(i: number): number;
+}
+const SURROGATE = /[\ud800-\udfff]/;
+function codesOf(s: string): Codes {
+  if (!SURROGATE.test(s)) return { length: s.length, at: (i) => s.charCodeAt(i) };
+  const cps = codePoints(s);
+  return { length: cps.length, at: (i) => cps[i] ?? 0 };
+}
+
+function analyzeScalar(cps: Codes): Analysis {
   if (cps.length === 0) {
     return { multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
   }
@@ -79,7 +118,7 @@ function analyzeScalar(cps: readonly number[]): Analysis {
   let spaceBreak = false;
   let prevSpace = false;
   let prevBreak = false;
-  const at = (i: number): number => cps[i] ?? 0;
+  const at = (i: number): number => cps.at(i);
   if (cps.length >= 3) {
     const s3 = String.fromCodePoint(at(0), at(1), at(2));
     if (s3 === "---" || s3 === "...") {
@@ -92,24 +131,23 @@ function analyzeScalar(cps: readonly number[]): Analysis {
     const c = at(i);
     const next = i + 1 < cps.length ? at(i + 1) : -1;
     const followedByWs = next === -1 || next === 0x20 || next === 0x09;
-    const ch = String.fromCodePoint(c);
     if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(ch)) {
+      if (FIRST_INDICATORS.has(c)) {
         flowInd = true;
         blockInd = true;
-      } else if (ch === "?" || ch === ":") {
+      } else if (c === 0x3f || c === 0x3a) {
         flowInd = true;
         if (followedByWs) blockInd = true;
-      } else if (ch === "-" && followedByWs) {
+      } else if (c === 0x2d && followedByWs) {
         flowInd = true;
         blockInd = true;
       }
     } else {
-      if (",?[]{}".includes(ch)) flowInd = true;
-      else if (ch === ":") {
+      if (FLOW_INDICATORS.has(c)) flowInd = true;
+      else if (c === 0x3a) {
         flowInd = true;
         if (followedByWs) blockInd = true;
-      } else if (ch === "#" && precededByWs) {
+      } else if (c === 0x23 && precededByWs) {
         flowInd = true;
         blockInd = true;
       }
@@ -185,9 +223,12 @@ export function stringNode(s: string): YScalar {
   if (s.includes("\n")) style = "literal";
   else if (plainReadsAsString(s)) style = "plain";
   else style = "double";
-  const cps = Array.from(s, (c) => c.codePointAt(0) ?? 0);
-  style = selectStyle(style, analyzeScalar(cps), cps.length, false);
-  return { kind: "scalar", value: s, style, ...noComments() };
+  const cps = codesOf(s);
+  const analysis = analyzeScalar(cps);
+  style = selectStyle(style, analysis, cps.length, false);
+  const node: YScalar = { kind: "scalar", value: s, style, ...noComments() };
+  ANALYZED.set(node, { value: s, length: cps.length, analysis });
+  return node;
 }
 
 /** A scalar that is always written plain (numbers, booleans, null, timestamps). */
@@ -295,8 +336,15 @@ class Emitter {
   private pos = 0;
 
   // Current scalar.
-  private scalarCps: number[] = [];
-  private analysis: Analysis = analyzeScalar([]);
+  private scalarValue = "";
+  private scalarLength = 0;
+  private cpsCache: number[] | null = null;
+  private analysis: Analysis = analyzeScalar(codesOf(""));
+
+  /** The current scalar's code points, made only for the styles that write them one by one. */
+  private get scalarCps(): number[] {
+    return (this.cpsCache ??= codePoints(this.scalarValue));
+  }
 
   constructor(indent: number) {
     this.bestIndent = indent < 2 || indent > 9 ? 2 : indent;
@@ -416,8 +464,18 @@ class Emitter {
     if ("foot" in ev && ev.foot !== "") this.foot = ev.foot;
     if ("tail" in ev && ev.tail !== "") this.tail = ev.tail;
     if (ev.t === "scalar") {
-      this.scalarCps = Array.from(ev.node.value, (c) => c.codePointAt(0) ?? 0);
-      this.analysis = analyzeScalar(this.scalarCps);
+      const known = ANALYZED.get(ev.node);
+      this.scalarValue = ev.node.value;
+      this.cpsCache = null;
+      if (known !== undefined && known.value === ev.node.value) {
+        // Same value as when stringNode analysed it (callers may replace `value` afterwards).
+        this.scalarLength = known.length;
+        this.analysis = known.analysis;
+      } else {
+        const codes = codesOf(ev.node.value);
+        this.scalarLength = codes.length;
+        this.analysis = analyzeScalar(codes);
+      }
     }
   }
 
@@ -616,7 +674,7 @@ class Emitter {
   }
 
   private emitScalar(node: YScalar): void {
-    const style = selectStyle(node.style, this.analysis, this.scalarCps.length, this.simpleKeyContext);
+    const style = selectStyle(node.style, this.analysis, this.scalarLength, this.simpleKeyContext);
     if (node.tag !== undefined) {
       if (!this.whitespace) this.put(" ");
       for (const ch of node.tag) this.put(ch);
@@ -644,8 +702,17 @@ class Emitter {
   }
 
   private writePlain(allowBreaks: boolean): void {
+    const n = this.scalarLength;
+    if (n > 0 && !this.whitespace) this.put(" ");
+    if (!this.analysis.multiline && (!allowBreaks || this.column + n <= BEST_WIDTH)) {
+      // No line break and no folding possible: the loop below would write every code point as is.
+      this.out.push(this.scalarValue);
+      this.column += n;
+      if (n > 0) this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     const v = this.scalarCps;
-    if (v.length > 0 && !this.whitespace) this.put(" ");
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < v.length; i++) {
