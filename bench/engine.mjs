@@ -217,7 +217,7 @@ try {
     console.log(`| in-process: node bootstrap until the first line of user code | ${fmt(phases.bootstrap)} |`);
     console.log(`| in-process: load hush's modules (engine, stores, age) | ${fmt(phases.moduleLoad)} |`);
     console.log(`| in-process: read + parse YAML + metadata | ${fmt(phases.parse)} |`);
-    console.log(`| in-process: key unwrap (age X25519 + scrypt-free) | ${fmt(phases.keyUnwrap)} |`);
+    console.log(`| in-process: key unwrap (age X25519) | ${fmt(phases.keyUnwrap)} |`);
     console.log(`| in-process: decrypt 10 values + MAC | ${fmt(phases.decryptAndMac)} |`);
     console.log(`| in-process: emit YAML | ${fmt(phases.emit)} |`);
     console.log(`| in-process: total until output ready | ${fmt(phases.total)} |`);
