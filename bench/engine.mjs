@@ -208,19 +208,27 @@ try {
       banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
       logLevel: "warning",
     });
-    const samples = [];
-    for (let i = 0; i < RUNS_SMALL + 1; i++) {
-      const r = run(node, [join(ROOT, "bench", "_phases.mjs"), lib, join(dir, "small.enc.yaml"), join(dir, "key.txt")], { env, cwd: dir });
-      if (i > 0) samples.push(JSON.parse(r.stdout.toString()));
-    }
-    phases = Object.fromEntries(["bootstrap", "moduleLoad", "parse", "keyUnwrap", "decryptAndMac", "emit", "total"].map((k) => [k, median(samples.map((s) => s[k]))]));
-    console.log(`| in-process: node bootstrap until the first line of user code | ${fmt(phases.bootstrap)} |`);
-    console.log(`| in-process: load hush's modules (engine, stores, age) | ${fmt(phases.moduleLoad)} |`);
-    console.log(`| in-process: read + parse YAML + metadata | ${fmt(phases.parse)} |`);
-    console.log(`| in-process: key unwrap (age X25519) | ${fmt(phases.keyUnwrap)} |`);
-    console.log(`| in-process: decrypt 10 values + MAC | ${fmt(phases.decryptAndMac)} |`);
-    console.log(`| in-process: emit YAML | ${fmt(phases.emit)} |`);
-    console.log(`| in-process: total until output ready | ${fmt(phases.total)} |`);
+    const phasesOf = (file, n) => {
+      const samples = [];
+      for (let i = 0; i < n + 1; i++) {
+        const r = run(node, [join(ROOT, "bench", "_phases.mjs"), lib, join(dir, file), join(dir, "key.txt")], { env, cwd: dir });
+        if (i > 0) samples.push(JSON.parse(r.stdout.toString()));
+      }
+      return Object.fromEntries(["bootstrap", "moduleLoad", "parse", "keyUnwrap", "decryptAndMac", "emit", "total"].map((k) => [k, median(samples.map((s) => s[k]))]));
+    };
+    phases = phasesOf("small.enc.yaml", RUNS_SMALL);
+    const large = phasesOf("large.enc.yaml", RUNS_LARGE);
+    console.log("");
+    console.log(`| in-process phase (median ms) | small decrypt | large decrypt |`);
+    console.log(`| --- | ---: | ---: |`);
+    const row = (label, k) => console.log(`| ${label} | ${fmt(phases[k])} | ${fmt(large[k])} |`);
+    row("node bootstrap until the first line of user code", "bootstrap");
+    row("load hush's modules (engine, stores, age)", "moduleLoad");
+    row("read + parse YAML + metadata", "parse");
+    row("key unwrap (age X25519)", "keyUnwrap");
+    row("decrypt values + MAC", "decryptAndMac");
+    row("emit YAML", "emit");
+    row("total until output ready", "total");
   } catch (e) {
     console.log(`(in-process phases skipped: ${e.message})`);
   }
