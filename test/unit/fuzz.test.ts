@@ -13,6 +13,8 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
+import { isHushError } from "../../src/errors.js";
+import { STORES } from "../../src/stores/index.js";
 import { subSeed } from "../helpers/mutate.js";
 import type { FuzzJob, FuzzReport } from "../helpers/fuzz-worker.js";
 
@@ -85,4 +87,26 @@ describe("fuzz: malformed inputs give typed hush errors only", { concurrency: Ma
       console.log(`fuzz ${target}: ${r.calls} calls (${steps}), slowest ${slowest}`);
     });
   }
+});
+
+describe("fuzz findings, kept as regressions", () => {
+  const te = new TextEncoder();
+  it("reads a 300 KB ASCII value (String.fromCharCode(...run) overflowed the stack)", () => {
+    const long = "x".repeat(300_000);
+    assert.equal(STORES.dotenv.loadPlain(te.encode(`A=${long}\n`))[0]?.items.length, 1);
+    assert.equal(STORES.json.loadPlain(te.encode(`{"a": "${long}", "n": 0.${"1".repeat(200_000)}}`))[0]?.items.length, 2);
+  });
+  it("rejects JSON nested 5,000 deep with a PARSE error, not a stack overflow", () => {
+    const deep = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
+    assert.throws(() => STORES.json.loadPlain(te.encode(deep)), (e) => isHushError(e, "PARSE") && /exceeded max depth/.test(e.message));
+    assert.throws(() => STORES.binary.loadEncrypted(te.encode(deep)), (e) => isHushError(e));
+  });
+  it("stops an alias bomb quickly as yaml.v3 does, and keeps the 3-level expansion sops accepts", () => {
+    const lists = ["a: &a [x,x,x,x,x,x,x,x,x,x]"];
+    for (const [name, prev] of [["b", "a"], ["c", "b"], ["d", "c"]]) lists.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(",")}]`);
+    assert.equal(STORES.yaml.loadPlain(te.encode(lists.slice(0, 3).join("\n") + "\n"))[0]?.items.length, 3);
+    const t0 = performance.now();
+    assert.throws(() => STORES.yaml.loadPlain(te.encode(lists.join("\n") + "\n")), (e) => isHushError(e, "PARSE") && /excessive aliasing/.test(e.message));
+    assert.ok(performance.now() - t0 < 500, "the bomb was expanded before being rejected");
+  });
 });
