@@ -27,7 +27,8 @@ import type {
 
 type Entry = { key: string; value: Node | null; keyNode: Node | null };
 
-const TOP_KEYS = ["creation_rules", "destination_rules", "stores"];
+// `hush:` is hush's own section (hush.admins, read by `hush recipients`); sops ignores unknown top-level keys.
+const TOP_KEYS = ["creation_rules", "destination_rules", "stores", "hush"];
 const RULE_KEYS = [
   "path_regex",
   "kms",
