@@ -64,6 +64,12 @@ export const OPTIONS: ParseArgsConfig["options"] & Record<string, unknown> = {
   yes: { ...B, short: "y" },
   "show-master-keys": { ...B, short: "s" },
   out: { ...S, short: "o" },
+  // recipients
+  json: B,
+  rule: M,
+  "dry-run": B,
+  force: B,
+  compromised: B,
 } satisfies ParseArgsConfig["options"];
 
 export type Flags = Partial<Record<keyof typeof OPTIONS, string | boolean | string[]>>;

@@ -11,11 +11,12 @@ import { HUSH_VERSION, HUSH_SOPS_VERSION } from "../workflows/files/index.js";
 import { parseFlags, str, type Flags } from "./args.js";
 import { runDecrypt, runEncrypt, runRotate } from "./commands/crypt.js";
 import { runKeygen } from "./commands/keygen.js";
+import { runRecipients } from "./commands/recipients.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "help", "version"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "help", "version"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -111,6 +112,8 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
       return runFileStatus(ctx, flags, file);
     case "keygen":
       return runKeygen(ctx, flags, positionals);
+    case "recipients":
+      return runRecipients(ctx, flags, positionals);
   }
   // Legacy sops form: flags then one file; the mode flag decides, bare = edit.
   if (positionals.length > 1) warn("more than one positional argument provided; only the first one will be used");

@@ -12,6 +12,9 @@ Usage:
   hush updatekeys [-y] FILE...    re-wrap the data key for the recipients .sops.yaml names now
   hush filestatus FILE            {"encrypted":true|false}
   hush keygen [-o FILE]           make an age identity (standard keys.txt format)
+  hush recipients [--json]        who can open which file (names from .sops.yaml anchors)
+  hush recipients add NAME KEY [--rule PATH_REGEX]... [--dry-run]   add to the rules, re-wrap files
+  hush recipients remove NAME [--compromised] [--dry-run] [--force]  remove, rotate, list secrets to rotate
   hush --version
 
 Legacy sops flags work too: -e/--encrypt, -d/--decrypt, -r/--rotate, --set '["a"] "v"'.
