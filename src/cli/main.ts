@@ -13,10 +13,11 @@ import { runDecrypt, runEncrypt, runRotate } from "./commands/crypt.js";
 import { runKeygen } from "./commands/keygen.js";
 import { runRecipients } from "./commands/recipients.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
+import { runSshToAge } from "./commands/ssh-to-age.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "help", "version"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "help", "version"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -79,6 +80,8 @@ function withGlobalFlags(argv: string[], ctx: FileCtx): { cmd: string | undefine
 }
 
 async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
+  // ssh-to-age keeps the Go tool's own flag syntax (-private-key, -i, -o), so it is parsed apart
+  if (argv[0] === "ssh-to-age") return runSshToAge(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

@@ -15,6 +15,7 @@ Usage:
   hush recipients [--json]        who can open which file (names from .sops.yaml anchors)
   hush recipients add NAME KEY [--rule PATH_REGEX]... [--dry-run]   add to the rules, re-wrap files
   hush recipients remove NAME [--compromised] [--dry-run] [--force]  remove, rotate, list secrets to rotate
+  hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
   hush --version
 
 Legacy sops flags work too: -e/--encrypt, -d/--decrypt, -r/--rotate, --set '["a"] "v"'.

@@ -71,3 +71,18 @@ export function requirePeer(t: TestContext, name: string): string | null {
   t.skip(msg);
   return null;
 }
+
+/**
+ * The one exception to the CI rule above: a peer that CI cannot install, whose behaviour is pinned
+ * by golden vectors instead. `optionalPeer` returns its path when it is installed, else `null` —
+ * under `CI=true` too — after printing `why` (so the skip is loud, never silent).
+ *
+ * Used for: `ssh-to-age` (Mic92/ssh-to-age): the Go module proxy refuses
+ * github.com/Mic92/ssh-to-age (403), so it cannot be installed in CI; test/vectors/ssh-to-age holds
+ * its real output and test/unit/workflows/keys/ssh-to-age.test.ts checks hush against it.
+ */
+export function optionalPeer(name: string, why: string): string | null {
+  const p = peer(name);
+  if (p === null) console.error(`!!! interop: optional peer "${name}" not installed (looked in PATH and ${GO_BIN}); skipping its live comparison: ${why}`);
+  return p;
+}
