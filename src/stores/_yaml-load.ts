@@ -16,6 +16,7 @@ import type { Document, Node as YamlNode, Pair, Scalar as YamlScalar, YAMLMap, Y
 import { HushError } from "../errors.js";
 import { Comment, treeList, treeMap } from "../tree/index.js";
 import type { MapItem, TreeList, TreeMap, Value } from "../tree/index.js";
+import { fastLoadYaml } from "./_yaml-fast.js";
 import { parseTimestamp, resolvePlain } from "./_yaml-resolve.js";
 
 /** More tree nodes than this from one file means an alias bomb (yaml.v3: "excessive aliasing"). */
@@ -345,6 +346,11 @@ function itemValue(c: Coll, i: number): YamlNode | null {
  *   non-string keys and alias bombs. Messages never contain values.
  */
 export function loadYaml(src: string, file: string | undefined): TreeMap[] {
+  return fastLoadYaml(src) ?? loadYamlFull(src, file);
+}
+
+/** loadYaml without the fast path: the `yaml` package's parser for every input. */
+export function loadYamlFull(src: string, file: string | undefined): TreeMap[] {
   const lc = new LineCounter();
   const loader = new Loader(src, lc, file);
   if (src.length === 0) return [];
