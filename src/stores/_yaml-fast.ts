@@ -208,9 +208,10 @@ class Parser {
       const c = s.charCodeAt(i);
       let kid: Coll | null = null;
       let value: Value;
-      if (c === DASH && (i + 1 >= e || s.charCodeAt(i + 1) === SP)) bail();
-      if (this.isKeyAt(i, e)) {
-        kid = this.map(i, i - (k - col));
+      const nested = c === DASH && (i + 1 >= e || s.charCodeAt(i + 1) === SP);
+      if (nested || this.isKeyAt(i, e)) {
+        // `- - x` (a list in a list) or `- k: v` (a mapping in a list), both at the item's column
+        kid = nested ? this.seq(i, i - (k - col)) : this.map(i, i - (k - col));
         value = kid.tree;
         const ind = this.skipAfterChild();
         if (this.seqContinues(ind, col)) {
@@ -383,20 +384,23 @@ class Parser {
     const folded = s.charCodeAt(i) === 62;
     let j = i + 1;
     let chomp = 0; // 0 clip, -1 strip, 1 keep
-    const h = s.charCodeAt(j);
-    if (h === DASH) {
-      chomp = -1;
-      j++;
-    } else if (h === 43) {
-      chomp = 1;
-      j++;
+    let explicit = 0;
+    for (let t = 0; t < 2; t++) {
+      const h = s.charCodeAt(j);
+      if (chomp === 0 && (h === DASH || h === 43)) {
+        chomp = h === DASH ? -1 : 1;
+        j++;
+      } else if (explicit === 0 && h >= 49 && h <= 57) {
+        explicit = h - 48;
+        j++;
+      }
     }
     while (j < e && s.charCodeAt(j) === SP) j++;
     if (j !== e) bail(); // indentation indicators, header comments
     this.pos = e < this.n ? e + 1 : this.n;
     // Content lines.
     const lines: string[] = [];
-    let m = -1;
+    let m = explicit > 0 ? parentCol + explicit : -1;
     let p = this.pos;
     let lastContent = -1;
     while (p < this.n) {

@@ -67,7 +67,7 @@ function comment(r: Rng): string {
 }
 
 function blockScalar(r: Rng, ind: string): string {
-  const head = r.chance(0.05) ? pick(r, ["|2", "| # c", ">\n", "|-2"]) : pick(r, ["|", "|-", "|+", ">", ">-", ">+"]);
+  const head = r.chance(0.2) ? pick(r, ["|2", "| # c", ">\n", "|-2", "|4+", "|1", ">2-", "|+3"]) : pick(r, ["|", "|-", "|+", ">", ">-", ">+"]);
   const lines: string[] = [];
   const body = ind + pick(r, ["  ", "    ", " "]);
   for (let k = 1 + r.int(4); k > 0; k--) {
@@ -120,8 +120,13 @@ function sequence(r: Rng, ind: string, step: string, depth: number): string {
   const n = 1 + r.int(4);
   for (let i = 0; i < n; i++) {
     s += extras(r, ind);
-    const kind = r.int(depth > 3 ? 2 : 4);
-    if (kind < 2) s += ind + "-" + value(r, ind, step, depth, true).replace(/^\n.*/s, " x") + "\n";
+    const kind = r.int(depth > 3 ? 2 : 5);
+    if (kind === 4) {
+      // a list in a list: `- - x` then the other items aligned under the first
+      const inner = sequence(r, ind + " ".repeat(step.length), step, depth + 1).split("\n");
+      inner[0] = ind + "-" + " ".repeat(step.length - 1) + (inner[0] ?? "").trimStart();
+      s += inner.join("\n") + "\n";
+    } else if (kind < 2) s += ind + "-" + value(r, ind, step, depth, true).replace(/^\n.*/s, " x") + "\n";
     else {
       // an inline mapping: `- k: v` then the other keys aligned under the first
       const inner = mapping(r, ind + " ".repeat(step.length), step, depth + 1).split("\n");
