@@ -147,11 +147,11 @@ export function ageUnwrapper(src: AgeSourceEnv): AgeUnwrapper {
 
 /**
  * ssh-to-age (what sops-nix does with host keys): the `AGE-SECRET-KEY-1…` identity derived from an
- * unencrypted OpenSSH Ed25519 private key.
- * @throws HushError KEY_FORMAT for any other key (the message never contains key material)
+ * OpenSSH Ed25519 private key — unencrypted, or encrypted when its `passphrase` is given.
+ * @throws HushError KEY_FORMAT for any other key or a wrong passphrase (the message never contains key material)
  */
-export function x25519IdentityFromSshKey(privateKeyText: string): string {
-  const parsed = parseSshPrivateKey(privateKeyText);
+export function x25519IdentityFromSshKey(privateKeyText: string, passphrase?: string): string {
+  const parsed = parseSshPrivateKey(privateKeyText, passphrase);
   if (parsed.encrypted || parsed.key.type !== "ssh-ed25519") {
     throw new HushError("KEY_FORMAT", "ssh-to-age needs an unencrypted ssh-ed25519 private key");
   }
