@@ -202,6 +202,9 @@ export async function addRecipient(ctx: FileCtx, name: string, key: string, o: C
   const L = load(ctx, o.configPath);
   const type = recipientType(key);
   const id = type === "pgp" ? key.replaceAll(" ", "") : key;
+  const known = L.config.recipientNames.get(id);
+  if (known !== undefined && known !== name)
+    throw new HushError("USAGE", `that key is already in the config as ${known}`, { file: L.path, hints: [`to give it to more rules: hush recipients add ${known} KEY --rule PATH_REGEX`] });
   const edit = addRecipientToConfig(L.text, name, id, o.rules, L.path);
   const config = validated(edit.text, L.path);
   const { files, git } = findEncryptedFiles(L.root);
