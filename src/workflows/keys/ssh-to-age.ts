@@ -190,9 +190,10 @@ export async function sshToAgePublic(text: string): Promise<SshToAgePublicResult
 }
 
 /**
- * Converts an unencrypted OpenSSH/PEM ed25519 private key to its `AGE-SECRET-KEY-1…` identity, as
- * `ssh-to-age -private-key` does. A non-empty `passphrase` on an unencrypted key is an error there
- * too. Passphrase-protected keys are not supported: they need bcrypt-pbkdf, which node:crypto lacks.
+ * Converts an OpenSSH/PEM ed25519 private key to its `AGE-SECRET-KEY-1…` identity, as
+ * `ssh-to-age -private-key` does. An encrypted OpenSSH key needs its `passphrase` (bcrypt KDF,
+ * aes256-ctr/aes256-cbc, as x/crypto/ssh); a non-empty `passphrase` on an unencrypted key is an
+ * error there too. Encrypted legacy PEM keys are not supported.
  * @throws HushError KEY_FORMAT (the message never contains key material)
  */
 export function sshToAgePrivate(text: string, passphrase: string): string {
@@ -204,9 +205,9 @@ export function sshToAgePrivate(text: string, passphrase: string): string {
   }
   if (parsed.encrypted) {
     if (passphrase === "") throw new HushError("KEY_FORMAT", "failed to parse ssh private key: this private key is passphrase protected", { hints: ["set SSH_TO_AGE_PASSPHRASE or use -stdinpass"] });
-    throw new HushError("KEY_FORMAT", "passphrase-protected ssh private keys are not supported by hush yet (bcrypt-pbkdf is missing)", {
-      hints: ["decrypt a copy first: cp key k && ssh-keygen -p -N '' -f k"],
-    });
+    if (!/-----BEGIN OPENSSH PRIVATE KEY-----/.test(text)) throw new HushError("KEY_FORMAT", "passphrase-protected PEM private keys are not supported; convert the key with ssh-keygen -p first");
+    if (parsed.publicKey !== null && parsed.publicKey.type !== "ssh-ed25519") throw new HushError("KEY_FORMAT", `got ${parsed.publicKey.type} key type but: ${ED25519_ONLY}`);
+    return x25519IdentityFromSshKey(text, passphrase);
   }
   if (passphrase !== "") throw new HushError("KEY_FORMAT", "failed to parse ssh private key: key is not password protected");
   if (parsed.key.type !== "ssh-ed25519") throw new HushError("KEY_FORMAT", `got ${parsed.key.type} key type but: ${ED25519_ONLY}`);

@@ -29,11 +29,8 @@ interface Case {
 }
 const VECTORS = JSON.parse(readFileSync(join(DIR, "cases.json"), "utf8")) as { version: string; cases: Case[] };
 
-/** Cases hush cannot pass yet, with the reason (listed in the report and the README). */
-const TODO: Record<string, string> = {
-  "private passphrase via env": "passphrase-protected OpenSSH keys need bcrypt-pbkdf, not available in node:crypto",
-  "private passphrase via -stdinpass": "passphrase-protected OpenSSH keys need bcrypt-pbkdf, not available in node:crypto",
-};
+/** Cases hush cannot pass yet, with the reason (none today). */
+const TODO: Record<string, string> = {};
 
 interface Run {
   exit: number | null;
@@ -103,9 +100,16 @@ describe("ssh-to-age workflow", () => {
     assert.match(sshToAgePrivate(priv, ""), /^AGE-SECRET-KEY-1[0-9A-Z]+$/);
     assert.throws(() => sshToAgePrivate(priv, "x"), /key is not password protected/);
   });
+  it("an encrypted key opens with its passphrase (bcrypt-pbkdf, aes256-ctr) and fails clearly with a wrong one", () => {
+    const enc = readFileSync(join(DIR, "inputs/id_ed25519_passphrase"), "utf8");
+    const want = VECTORS.cases.find((c) => c.name === "private passphrase via env")?.stdout;
+    assert.equal(sshToAgePrivate(enc, "correct horse") + "\n", want);
+    assert.throws(() => sshToAgePrivate(enc, "wrong"), /incorrect passphrase/);
+    assert.throws(() => sshToAgePrivate(enc, ""), /passphrase protected/);
+  });
   it("errors never contain key material", () => {
     const enc = readFileSync(join(DIR, "inputs/id_ed25519_passphrase"), "utf8");
-    for (const [text, pass] of [[enc, ""], [enc, "correct horse"], [pub, ""], [readFileSync(join(DIR, "inputs/id_rsa"), "utf8"), ""]] as const) {
+    for (const [text, pass] of [[enc, ""], [enc, "wrong"], [pub, ""], [readFileSync(join(DIR, "inputs/id_rsa"), "utf8"), ""]] as const) {
       assert.throws(() => sshToAgePrivate(text, pass), (e: Error) => !e.message.includes("AAAA") && !e.message.includes("BEGIN"));
     }
   });
