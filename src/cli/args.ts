@@ -70,6 +70,8 @@ export const OPTIONS: ParseArgsConfig["options"] & Record<string, unknown> = {
   "dry-run": B,
   force: B,
   compromised: B,
+  // bulk updatekeys/rotate
+  all: B,
 } satisfies ParseArgsConfig["options"];
 
 export type Flags = Partial<Record<keyof typeof OPTIONS, string | boolean | string[]>>;

@@ -10,14 +10,17 @@ import type { FileCtx } from "../workflows/files/index.js";
 import { HUSH_VERSION, HUSH_SOPS_VERSION } from "../workflows/files/index.js";
 import { parseFlags, str, type Flags } from "./args.js";
 import { runDecrypt, runEncrypt, runRotate } from "./commands/crypt.js";
+import { runBulkRotate, runBulkUpdateKeys, isBulk } from "./commands/bulk.js";
 import { runKeygen } from "./commands/keygen.js";
+import { runKeys } from "./commands/keys.js";
 import { runRecipients } from "./commands/recipients.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
 import { runSshToAge } from "./commands/ssh-to-age.js";
+import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "help", "version"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -102,7 +105,7 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
     case "decrypt":
       return runDecrypt(ctx, flags, file);
     case "rotate":
-      return runRotate(ctx, flags, file);
+      return isBulk(flags, positionals) ? runBulkRotate(ctx, flags, positionals) : runRotate(ctx, flags, file);
     case "edit":
       return runEdit(ctx, flags, file);
     case "set":
@@ -110,7 +113,11 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
     case "unset":
       return runUnset(ctx, flags, positionals);
     case "updatekeys":
-      return runUpdateKeys(ctx, flags, positionals);
+      return isBulk(flags, positionals) ? runBulkUpdateKeys(ctx, flags, positionals) : runUpdateKeys(ctx, flags, positionals);
+    case "validate":
+      return runValidate(ctx, flags, positionals);
+    case "keys":
+      return runKeys(ctx, flags);
     case "filestatus":
       return runFileStatus(ctx, flags, file);
     case "keygen":

@@ -29,6 +29,15 @@ export function writeStderr(text: string): void {
   }
 }
 
+/** Writes text to standard error as is (no newline added): progress bars redraw a line with \r. */
+export function writeStderrRaw(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // stderr closed: nothing else to do
+  }
+}
+
 /** A warning line. */
 export function warn(line: string): void {
   writeStderr(`hush: warning: ${line}`);

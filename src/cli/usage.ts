@@ -9,7 +9,11 @@ Usage:
   hush set FILE '["a"]["b"]' '"value"'    set one value (JSON), in place
   hush unset FILE '["a"]["b"]'            remove one value, in place
   hush rotate [-i] FILE           new data key, every value re-encrypted
+  hush rotate -i FILE... | --all  rotate many files in parallel, each written atomically
   hush updatekeys [-y] FILE...    re-wrap the data key for the recipients .sops.yaml names now
+  hush updatekeys [-y] --all      the same for every encrypted file a creation rule matches
+  hush validate [FILE...]         every encrypted file decrypts and has the recipients its rule names
+  hush keys [--json]              the identities this machine can decrypt with, and their sources
   hush filestatus FILE            {"encrypted":true|false}
   hush keygen [-o FILE]           make an age identity (standard keys.txt format)
   hush recipients [--json]        who can open which file (names from .sops.yaml anchors)
