@@ -8,14 +8,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { HushError } from "../../errors.js";
-import { newDataKey, sealDocument, wrapDataKey } from "../../engine/index.js";
-import type { Metadata } from "../../stores/metadata.js";
+import { sealDocument } from "../../engine/index.js";
 import type { TreeMap } from "../../tree/index.js";
 import { writeFileAtomic } from "../../sys/atomic-write.js";
 import { createPrivateTempDir, removePrivateTempDir } from "../../sys/private-temp.js";
 import { lookPath, runInherit } from "../../sys/spawn.js";
 import { shlexSplit } from "../../sys/shlex.js";
-import { absPath, HUSH_SOPS_VERSION, open, pickStore, reseal, resolvePlan, storeIndent, type DecryptOptions, type FileCtx, type PlanFlags } from "../files/index.js";
+import { absPath, freshKeys, HUSH_SOPS_VERSION, open, pickStore, reseal, resolvePlan, storeIndent, type DecryptOptions, type FileCtx, type PlanFlags } from "../files/index.js";
 
 const EXAMPLES: Record<string, string> = {
   yaml: "hello: Welcome to SOPS! Edit this file as you please!\nexample_key: example_value\n# Example comment\nexample_array:\n    - example_value1\n    - example_value2\nexample_number: 1234.56789\nexample_booleans:\n    - true\n    - false\n",
@@ -67,21 +66,11 @@ export async function editFile(ctx: FileCtx, o: EditOptions): Promise<Uint8Array
     const plan = await resolvePlan(ctx, absPath(ctx, o.file), o, store);
     plaintext = new TextEncoder().encode(EXAMPLES[store.name] ?? "");
     sealRaw = async (bytes) => {
-      const dataKey = newDataKey(ctx.randomBytes);
-      const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
-      const meta = { keyGroups: wrapped.keyGroups, shamirThreshold: wrapped.shamirThreshold, selector: null, macOnlyEncrypted: false, version: HUSH_SOPS_VERSION };
-      return sealDocument(binary, rawBranch(bytes), meta, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes });
+      const { dataKey, metadata } = await freshKeys(ctx, plan);
+      return sealDocument(binary, rawBranch(bytes), { ...metadata, selector: null, macOnlyEncrypted: false }, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes });
     };
     finish = async (branches) => {
-      const dataKey = newDataKey(ctx.randomBytes);
-      const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
-      const meta: Omit<Metadata, "lastModified" | "mac"> = {
-        keyGroups: wrapped.keyGroups,
-        shamirThreshold: wrapped.shamirThreshold,
-        selector: plan.selector,
-        macOnlyEncrypted: plan.macOnlyEncrypted,
-        version: HUSH_SOPS_VERSION,
-      };
+      const { dataKey, metadata: meta } = await freshKeys(ctx, plan);
       const indent = o.indent ?? storeIndent(ctx, store, o.configPath);
       return sealDocument(store, branches, meta, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes, file: o.file, ...(indent === undefined ? {} : { indent }) });
     };

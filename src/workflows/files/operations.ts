@@ -11,7 +11,7 @@ import { Comment, getPath, isList, isMap, parseTreePath, setPath, Timestamp, uns
 import { absPath, pickStore, readUserFile, type FileCtx } from "./context.js";
 import { extractValue } from "./extract.js";
 import { buildKeyring } from "./keyring.js";
-import { masterKeysForEntries, resolvePlan, storeIndent, type PlanFlags } from "./plan.js";
+import { masterKeysForEntries, resolvePlan, storeIndent, type PlanFlags, type Plan } from "./plan.js";
 import { HUSH_SOPS_VERSION } from "./version.js";
 
 /** Where the input comes from and how it is typed. */
@@ -101,17 +101,25 @@ export async function encryptFile(ctx: FileCtx, o: EncryptOptions): Promise<Uint
   const branches = input.loadPlain(bytes, { file: o.file ?? name });
   if (branches.length === 0) throw new HushError("EMPTY_DOCUMENT", "file cannot be completely empty, it must contain at least one document", { file: name });
   if (input.hasMetadata(branches[0] as TreeMap)) throw alreadyEncrypted(name);
-  const dataKey = newDataKey(ctx.randomBytes);
-  const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
-  const metadata: Omit<Metadata, "lastModified" | "mac"> = {
-    keyGroups: wrapped.keyGroups,
-    shamirThreshold: wrapped.shamirThreshold,
-    selector: plan.selector,
-    macOnlyEncrypted: plan.macOnlyEncrypted,
-    version: HUSH_SOPS_VERSION,
-  };
+  const { dataKey, metadata } = await freshKeys(ctx, plan);
   const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
   return sealDocument(output, branches, metadata, dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes, file: name, ...(indent === undefined ? {} : { indent }) });
+}
+
+/** A new data key wrapped for a plan's key groups, and the metadata of a new file (sops's version). */
+export async function freshKeys(ctx: FileCtx, plan: Plan): Promise<{ dataKey: Uint8Array; metadata: Omit<Metadata, "lastModified" | "mac"> }> {
+  const dataKey = newDataKey(ctx.randomBytes);
+  const wrapped = await wrapDataKey(dataKey, plan.groups, plan.threshold, ctx.randomBytes);
+  return {
+    dataKey,
+    metadata: {
+      keyGroups: wrapped.keyGroups,
+      shamirThreshold: wrapped.shamirThreshold,
+      selector: plan.selector,
+      macOnlyEncrypted: plan.macOnlyEncrypted,
+      version: HUSH_SOPS_VERSION,
+    },
+  };
 }
 
 /** The "file already encrypted" error (sops exit 203). */
