@@ -3,7 +3,7 @@
  * keys wrapped in fixed DER prefixes, HKDF-SHA-256 and ChaCha20-Poly1305. Bech32 comes from
  * @scure/base (audited, already a dependency of age-encryption).
  */
-import { createPrivateKey, createPublicKey, diffieHellman, randomBytes } from "node:crypto";
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { bech32 } from "@scure/base";
 import { HushError } from "../../errors.js";
 import { AgeFileError, decodeRawBase64, encodeRawBase64, hkdf32, unwrapFileKey, wrapFileKey } from "./format.js";
@@ -14,21 +14,33 @@ const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
 const SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
 const X25519_INFO = "age-encryption.org/v1/X25519";
 
-/**
- * X25519(scalar, point) per RFC 7748 (the scalar is clamped by the primitive).
- * @returns the shared secret, or null when it is all zeros (a low-order point).
- */
-export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array | null {
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: "der", type: "pkcs8" });
-  const publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: "der", type: "spki" });
+// Key objects: a private key is imported once per identity (DER, the only raw-private form node accepts
+// without the public half); public points go in as JWK, which node imports ~10x faster than DER.
+function privateKeyObject(scalar: Uint8Array): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: "der", type: "pkcs8" });
+}
+
+function publicKeyObject(point: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(point).toString("base64url") }, format: "jwk" });
+}
+
+function dh(privateKey: KeyObject, point: Uint8Array): Uint8Array | null {
   let shared: Buffer;
   try {
-    shared = diffieHellman({ privateKey, publicKey });
+    shared = diffieHellman({ privateKey, publicKey: publicKeyObject(point) });
   } catch {
     return null; // OpenSSL refuses an all-zero result
   }
   if (shared.every((b) => b === 0)) return null;
   return new Uint8Array(shared.buffer, shared.byteOffset, shared.byteLength);
+}
+
+/**
+ * X25519(scalar, point) per RFC 7748 (the scalar is clamped by the primitive).
+ * @returns the shared secret, or null when it is all zeros (a low-order point).
+ */
+export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array | null {
+  return dh(privateKeyObject(scalar), point);
 }
 
 /** X25519(scalar, basepoint): the public point of a scalar. */
@@ -76,9 +88,10 @@ export function encodeX25519Identity(scalar: Uint8Array): string {
 
 /** Wraps a file key for an X25519 recipient point: one `X25519` stanza. */
 export function x25519Wrap(recipient: Uint8Array, fileKey: Uint8Array): Stanza {
-  const ephemeral = new Uint8Array(randomBytes(32));
-  const share = x25519Base(ephemeral);
-  const shared = x25519(ephemeral, recipient);
+  // a fresh key pair from OpenSSL: no private-key import, the share read back as JWK (both fast)
+  const ephemeral = generateKeyPairSync("x25519");
+  const share = new Uint8Array(Buffer.from(ephemeral.publicKey.export({ format: "jwk" }).x ?? "", "base64url"));
+  const shared = dh(ephemeral.privateKey, recipient);
   if (shared === null) throw new HushError("KEY_FORMAT", "invalid X25519 recipient: low-order point");
   const wrapKey = hkdf32(shared, Buffer.concat([share, recipient]), X25519_INFO);
   return { type: "X25519", args: [encodeRawBase64(share)], body: wrapFileKey(wrapKey, fileKey) };
@@ -87,13 +100,13 @@ export function x25519Wrap(recipient: Uint8Array, fileKey: Uint8Array): Stanza {
 /** An X25519 identity that unwraps `X25519` stanzas. */
 export class X25519Identity implements StanzaIdentity {
   readonly kind: "x25519" = "x25519";
-  readonly #scalar: Uint8Array;
+  readonly #key: KeyObject;
   readonly #point: Uint8Array;
   readonly recipient: string;
 
   constructor(scalar: Uint8Array) {
-    this.#scalar = scalar;
-    this.#point = x25519Base(scalar);
+    this.#key = privateKeyObject(scalar);
+    this.#point = new Uint8Array(createPublicKey(this.#key).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length));
     this.recipient = encodeX25519Recipient(this.#point);
   }
 
@@ -107,7 +120,7 @@ export class X25519Identity implements StanzaIdentity {
     const share = decodeRawBase64(s.args[0] ?? "");
     if (share === null || share.length !== 32) throw new AgeFileError("header", "invalid X25519 stanza share");
     if (s.body.length !== 32) throw new AgeFileError("header", "invalid X25519 stanza body length");
-    const shared = x25519(this.#scalar, share);
+    const shared = dh(this.#key, share);
     if (shared === null) throw new AgeFileError("header", "invalid X25519 stanza: low-order share");
     const wrapKey = hkdf32(shared, Buffer.concat([share, this.#point]), X25519_INFO);
     return unwrapFileKey(wrapKey, s.body);
