@@ -6,7 +6,7 @@ import { readEncrypted } from "../../engine/index.js";
 import { HushError } from "../../errors.js";
 import { storeForPath } from "../../stores/index.js";
 import { absPath, loadConfigFor, type FileCtx } from "../files/index.js";
-import { repoFiles } from "./_repo-files.js";
+import { repoFiles } from "../../sys/repo-files.js";
 
 /** One sops-encrypted file of the repository. */
 export interface RepoFile {
@@ -40,7 +40,7 @@ export function findRepoEncryptedFiles(ctx: FileCtx, configPath: string | undefi
   const loaded = loadConfigFor(ctx, configPath);
   const root = loaded === null ? ctx.cwd : dirname(loaded.path);
   const out: RepoFile[] = [];
-  for (const rel of repoFiles(root)) {
+  for (const rel of repoFiles(root).files) {
     const abs = join(root, rel);
     if (loaded !== null && abs === loaded.path) continue;
     let bytes: Buffer;

@@ -3,8 +3,9 @@
  * anything: the `sops:` metadata's key groups say which recipients hold a wrapped data key today.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoFiles } from "../../sys/repo-files.js";
 import { matchCreationRule, type SopsConfig } from "../../config/index.js";
 import { readEncrypted } from "../../engine/index.js";
 import { HushError } from "../../errors.js";
@@ -36,41 +37,11 @@ export function entryRecipient(e: KeyEntry): RecipientRef | null {
   return null;
 }
 
-/** True when `root` is inside a git work tree (git must be installed). */
-export function isGitRepo(root: string): boolean {
-  const r = spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: root, encoding: "utf8" });
-  return r.status === 0 && r.stdout.trim() === "true";
-}
-
-function walk(root: string, dir: string, out: string[]): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.name === ".git" || e.name === "node_modules") continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(root, p, out);
-    else if (e.isFile()) out.push(relative(root, p).split(sep).join("/"));
-  }
-}
-
-/** The files to look at: tracked and untracked-but-not-ignored files in a git repo, else a directory walk. */
-export function candidateFiles(root: string): { files: string[]; git: boolean } {
-  if (isGitRepo(root)) {
-    const r = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
-    if (r.status === 0) return { files: [...new Set(r.stdout.split("\0").filter((f) => f !== ""))].sort(), git: true };
-  }
-  const out: string[] = [];
-  walk(root, root, out);
-  return { files: out.sort(), git: false };
-}
+export { isGitRepo } from "../../sys/repo-files.js";
 
 /** Every file under `root` with sops metadata, parsed (values stay encrypted). Unreadable or plain files are skipped. */
 export function findEncryptedFiles(root: string): { files: EncryptedFile[]; git: boolean } {
-  const { files, git } = candidateFiles(root);
+  const { files, git } = repoFiles(root);
   const out: EncryptedFile[] = [];
   for (const path of files) {
     if (path === ".sops.yaml" || path === ".sops.yml") continue;

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bulkRotate, bulkUpdateKeys, findRepoEncryptedFiles, keyGroupDrift, runPool, selectTargets, validateFiles } from "../../../../src/workflows/bulk/index.js";
-import { repoFiles } from "../../../../src/workflows/bulk/_repo-files.js";
+import { repoFiles } from "../../../../src/sys/repo-files.js";
 import { decryptFile, encryptFile } from "../../../../src/workflows/files/index.js";
 import { generateX25519Identity } from "../../../../src/keys/age/index.js";
 import { HushError } from "../../../../src/errors.js";
@@ -66,7 +66,7 @@ describe("repoFiles", () => {
       mkdirSync(join(dir, p, ".."), { recursive: true });
       writeFileSync(join(dir, p), "k: v\n");
     }
-    assert.deepEqual(repoFiles(dir).filter((f) => f.startsWith("a/") || f.startsWith("node_modules") || f.startsWith(".git/")), ["a/x.yaml"]);
+    assert.deepEqual(repoFiles(dir).files.filter((f) => f.startsWith("a/") || f.startsWith("node_modules") || f.startsWith(".git/")), ["a/x.yaml"]);
   });
 
   it("uses git ls-files in a git work tree: tracked and untracked files, not ignored ones", (t) => {
@@ -75,7 +75,7 @@ describe("repoFiles", () => {
     writeFileSync(join(dir, ".gitignore"), "ignored.yaml\n");
     writeFileSync(join(dir, "kept.yaml"), "a: 1\n");
     writeFileSync(join(dir, "ignored.yaml"), "a: 1\n");
-    const files = repoFiles(dir);
+    const files = repoFiles(dir).files;
     assert.ok(files.includes("kept.yaml"));
     assert.ok(!files.includes("ignored.yaml"));
   });
