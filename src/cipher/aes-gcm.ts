@@ -29,6 +29,12 @@ export function isEncString(s: string): boolean {
 }
 
 function decodeStdBase64(s: string, what: string): Uint8Array {
+  // Fast path: canonical base64 re-encodes to itself, which implies it matches STD_B64_RE.
+  // Anything else (line breaks, non-zero trailing bits, garbage) takes the exact regex path below.
+  if (s.length % 4 === 0) {
+    const b = Buffer.from(s, "base64");
+    if (b.toString("base64") === s) return b;
+  }
   const clean = s.replace(/[\r\n]/g, "");
   if (!STD_B64_RE.test(clean)) throw new HushError("DECRYPT_TREE", `malformed encrypted value: ${what} is not valid base64`);
   return Buffer.from(clean, "base64");
@@ -59,7 +65,9 @@ export function formatEnc(v: EncValue): string {
 export function sealValue(plain: Uint8Array, key: Uint8Array, iv: Uint8Array, aad: string, type: string): string {
   const c = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_SIZE });
   c.setAAD(Buffer.from(aad, "utf8"));
-  const data = Buffer.concat([c.update(plain), c.final()]);
+  const head = c.update(plain);
+  const tail = c.final();
+  const data = tail.length === 0 ? head : Buffer.concat([head, tail]);
   return formatEnc({ data, iv, tag: c.getAuthTag(), type });
 }
 
@@ -75,7 +83,9 @@ export function openValue(s: string, key: Uint8Array, aad: string): { plain: Uin
     const d = createDecipheriv("aes-256-gcm", key, v.iv, { authTagLength: TAG_SIZE });
     d.setAAD(Buffer.from(aad, "utf8"));
     d.setAuthTag(v.tag);
-    const plain = Buffer.concat([d.update(v.data), d.final()]);
+    const head = d.update(v.data);
+    const tail = d.final();
+    const plain = tail.length === 0 ? head : Buffer.concat([head, tail]);
     return { plain, type: v.type, iv: v.iv };
   } catch {
     throw new HushError("DECRYPT_TREE", "could not decrypt with AES_GCM: message authentication failed");

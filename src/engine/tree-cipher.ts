@@ -21,7 +21,7 @@ export type RandomBytes = (n: number) => Uint8Array;
 export class IvStash {
   readonly #m = new Map<string, Uint8Array>();
   static #key(aad: string, type: string, bytes: Uint8Array): string {
-    return `${aad}\u0000${type}\u0000${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")}`;
+    return `${aad}\u0000${type}\u0000${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")}`;
   }
   /** Remembers the IV a value was encrypted with. */
   set(aad: string, type: string, bytes: Uint8Array, iv: Uint8Array): void {
