@@ -125,7 +125,10 @@ export function decryptBranches(
             if (e instanceof HushError) e.keyPath ??= formatKeyPath(path);
             throw e;
           }
-          stash.set(aad, typeTag(v), leafBytes(v), opened.iv);
+          const bytes = leafBytes(v);
+          stash.set(aad, typeTag(v), bytes, opened.iv);
+          if (!metadata.macOnlyEncrypted || enc) mac.add(bytes);
+          return v;
         }
       } else {
         throw new HushError("DECRYPT_TREE", `expected encrypted value as string, but got ${typeTag(leaf) === "str" ? "bytes" : typeTag(leaf)}`, {
