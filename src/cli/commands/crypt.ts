@@ -1,7 +1,7 @@
 /** `encrypt`, `decrypt` and `rotate`: read one file (or stdin), write stdout, -i or --output. */
 import { HushError } from "../../errors.js";
 import type { FileCtx } from "../../workflows/files/index.js";
-import { decryptFile, encryptFile, rotateFile, type InputOptions } from "../../workflows/files/index.js";
+import { decryptFile, encryptFile, rotateFile, type InputOptions, type PlanFlags } from "../../workflows/files/index.js";
 import { int, list, selectorFlag, str, unsupportedKeyFlag, type Flags } from "../args.js";
 import { checkIo, emit } from "./io.js";
 
@@ -38,17 +38,24 @@ export async function runDecrypt(ctx: FileCtx, f: Flags, file: string | undefine
   return 0;
 }
 
-/** Runs `encrypt`. */
-export async function runEncrypt(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
-  checkIo(ctx, f, file);
-  const bytes = await encryptFile(ctx, {
-    ...inputOptions(f, file),
+/** The key and selector flags of commands that may create a file (encrypt, edit). */
+export function planFlags(f: Flags): PlanFlags {
+  return {
     age: str(f, "age"),
     pgp: str(f, "pgp"),
     otherKeyFlag: unsupportedKeyFlag(f),
     selector: selectorFlag(f),
     macOnlyEncrypted: f["mac-only-encrypted"] === true ? true : undefined,
     shamirThreshold: int(f, "shamir-secret-sharing-threshold"),
+  };
+}
+
+/** Runs `encrypt`. */
+export async function runEncrypt(ctx: FileCtx, f: Flags, file: string | undefined): Promise<number> {
+  checkIo(ctx, f, file);
+  const bytes = await encryptFile(ctx, {
+    ...inputOptions(f, file),
+    ...planFlags(f),
   });
   await emit(ctx, f, file, bytes);
   return 0;

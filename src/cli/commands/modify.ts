@@ -5,9 +5,9 @@ import { writeFileAtomic } from "../../sys/atomic-write.js";
 import { editFile } from "../../workflows/edit/edit.js";
 import { absPath, type FileCtx } from "../../workflows/files/index.js";
 import { fileStatus, setValue, unsetValue, updateKeys } from "../../workflows/files/index.js";
-import { int, selectorFlag, str, unsupportedKeyFlag, type Flags } from "../args.js";
+import { int, type Flags } from "../args.js";
 import { writeStdout } from "../output.js";
-import { inputOptions } from "./crypt.js";
+import { inputOptions, planFlags } from "./crypt.js";
 
 function need(file: string | undefined): string {
   if (file === undefined) throw new HushError("NO_FILE", "no file specified");
@@ -47,12 +47,7 @@ export async function runEdit(ctx: FileCtx, f: Flags, file: string | undefined):
     ...inputOptions(f, name),
     file: name,
     ignoreMac: f["ignore-mac"] === true,
-    age: str(f, "age"),
-    pgp: str(f, "pgp"),
-    otherKeyFlag: unsupportedKeyFlag(f),
-    selector: selectorFlag(f),
-    macOnlyEncrypted: f["mac-only-encrypted"] === true ? true : undefined,
-    shamirThreshold: int(f, "shamir-secret-sharing-threshold"),
+    ...planFlags(f),
   });
   await writeFileAtomic(absPath(ctx, name), bytes);
   return 0;
