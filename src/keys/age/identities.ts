@@ -147,19 +147,40 @@ class EncryptedSshIdentity implements InternalIdentity {
   readonly kind: "ssh-ed25519" | "ssh-rsa";
   readonly #tag: string;
   readonly #source: string;
-  constructor(pk: SshPublicKey, source: string) {
+  readonly #text: string;
+  readonly #prompt: ((message: string) => Promise<string>) | undefined;
+  #opened: Promise<StanzaIdentity> | null = null;
+  constructor(pk: SshPublicKey, source: string, text: string, prompt?: (message: string) => Promise<string>) {
     this.kind = pk.type;
     this.#tag = sshTag(pk);
     this.#source = source;
+    this.#text = text;
+    this.#prompt = prompt;
   }
   describe(): string {
     return `ssh key ${this.#source}`;
   }
-  unwrapStanza(s: Stanza): null {
+  /** Asks for the passphrase only when a stanza for this key turns up (as sops does), once per run. */
+  async unwrapStanza(s: Stanza): Promise<Uint8Array | null> {
     if (s.type !== this.kind || s.args[0] !== this.#tag) return null;
-    throw new HushError("KEY_FORMAT", `ssh key '${this.#source}' is passphrase-protected, which is not supported yet`, {
-      hints: ["decrypt a copy with `ssh-keygen -p` into a private directory, or convert the key with ssh-to-age"],
+    if (this.#prompt === undefined)
+      throw new HushError("KEY_FORMAT", `ssh key '${this.#source}' is passphrase-protected and no passphrase prompt is available`, {
+        hints: ["run hush on a terminal, or decrypt a copy with `ssh-keygen -p` into a private directory"],
+      });
+    this.#opened ??= this.#prompt(`Enter passphrase for ssh key '${this.#source}':`).then((passphrase) => {
+      let parsed: ReturnType<typeof parseSshPrivateKey>;
+      try {
+        parsed = parseSshPrivateKey(this.#text, passphrase);
+      } catch (e) {
+        throw new HushError("KEY_FORMAT", `could not open ssh key '${this.#source}': ${e instanceof HushError ? e.message : "wrong passphrase"}`);
+      }
+      if (parsed.encrypted) throw new HushError("KEY_FORMAT", `could not open ssh key '${this.#source}': unsupported encryption`);
+      const k = parsed.key;
+      if (k.type === "ssh-ed25519" && k.publicKey.type === "ssh-ed25519") return new SshEd25519Identity(k.publicKey, k.seed, this.#source);
+      if (k.type === "ssh-rsa" && k.publicKey.type === "ssh-rsa") return new SshRsaIdentity(k.publicKey, k.key, this.#source);
+      throw new HushError("KEY_FORMAT", `unsupported SSH identity type in '${this.#source}'`);
     });
+    return (await this.#opened).unwrapStanza(s);
   }
 }
 
@@ -175,6 +196,7 @@ export function sshIdentityFromPrivateKey(
   source: string,
   publicKeyText?: string | null | (() => string | null),
   encryptedUnsupported?: string,
+  prompt?: (message: string) => Promise<string>,
 ): AgeIdentity {
   let parsed;
   try {
@@ -193,7 +215,7 @@ export function sshIdentityFromPrivateKey(
       }
       pk = parsePublicKeyOrThrow(pubText, source);
     }
-    return new EncryptedSshIdentity(pk, source);
+    return new EncryptedSshIdentity(pk, source, text, prompt);
   }
   const k = parsed.key;
   if (k.type === "ssh-ed25519" && k.publicKey.type === "ssh-ed25519") return new SshEd25519Identity(k.publicKey, k.seed, source);

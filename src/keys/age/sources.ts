@@ -92,7 +92,7 @@ export async function loadAgeIdentities(src: AgeSourceEnv, recipientBeingDecrypt
         const c = read(`${path}.pub`);
         return c instanceof Uint8Array ? text(c) : null;
       };
-      identities.push(sshIdentityFromPrivateKey(text(contents), path, pub));
+      identities.push(sshIdentityFromPrivateKey(text(contents), path, pub, undefined, prompt));
     } catch (e) {
       errors.push(messageOf(e));
     }

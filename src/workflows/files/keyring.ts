@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
+import { HushError } from "../../errors.js";
 import type { Keyring } from "../../engine/index.js";
 import { ageMasterKey, ageUnwrapper, type AgeSourceEnv } from "../../keys/age/index.js";
 import type { KeyType, MasterKey, Unwrapper } from "../../keys/master-key.js";
@@ -29,7 +30,11 @@ export function ageSourceEnv(ctx: FileCtx): AgeSourceEnv {
       const [prog, ...args] = shlexSplit(cmdline);
       return execFileSync(prog ?? "", args, { env: { ...ctx.env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     },
-    promptPassphrase: async (message) => (await ctx.prompt(message)) ?? "",
+    promptPassphrase: async (message) => {
+      const answer = await ctx.prompt(message);
+      if (answer === null) throw new HushError("KEY_FORMAT", "a passphrase is needed but there is no terminal to ask on", { hints: [message.replace(/:$/, "")] });
+      return answer;
+    },
   };
 }
 
