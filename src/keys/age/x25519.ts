@@ -51,7 +51,7 @@ export function x25519Base(scalar: Uint8Array): Uint8Array {
 }
 
 /** Bech32 without the 90-character limit, as age uses it. Null on any decoding problem. */
-export function bech32Decode(s: string): { prefix: string; bytes: Uint8Array } | null {
+function bech32Decode(s: string): { prefix: string; bytes: Uint8Array } | null {
   try {
     const { prefix, words } = bech32.decode(s as `${string}1${string}`, false);
     return { prefix, bytes: bech32.fromWords(words) };
