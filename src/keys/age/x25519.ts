@@ -3,7 +3,7 @@
  * keys wrapped in fixed DER prefixes, HKDF-SHA-256 and ChaCha20-Poly1305. Bech32 comes from
  * @scure/base (audited, already a dependency of age-encryption).
  */
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from "node:crypto";
 import { bech32 } from "@scure/base";
 import { HushError } from "../../errors.js";
 import { AgeFileError, decodeRawBase64, encodeRawBase64, hkdf32, unwrapFileKey, wrapFileKey } from "./format.js";
@@ -88,10 +88,11 @@ export function encodeX25519Identity(scalar: Uint8Array): string {
 
 /** Wraps a file key for an X25519 recipient point: one `X25519` stanza. */
 export function x25519Wrap(recipient: Uint8Array, fileKey: Uint8Array): Stanza {
-  // a fresh key pair from OpenSSL: no private-key import, the share read back as JWK (both fast)
-  const ephemeral = generateKeyPairSync("x25519");
-  const share = new Uint8Array(Buffer.from(ephemeral.publicKey.export({ format: "jwk" }).x ?? "", "base64url"));
-  const shared = dh(ephemeral.privateKey, recipient);
+  // The ephemeral scalar comes from randomBytes and is imported, not from generateKeyPairSync: OpenSSL's
+  // key generation was seen to deadlock now and then (main thread in a futex wait) under concurrent runs.
+  const scalar = randomBytes(32);
+  const share = x25519Base(scalar);
+  const shared = dh(privateKeyObject(scalar), recipient);
   if (shared === null) throw new HushError("KEY_FORMAT", "invalid X25519 recipient: low-order point");
   const wrapKey = hkdf32(shared, Buffer.concat([share, recipient]), X25519_INFO);
   return { type: "X25519", args: [encodeRawBase64(share)], body: wrapFileKey(wrapKey, fileKey) };
