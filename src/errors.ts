@@ -40,7 +40,8 @@ export type ErrorCode =
   | "ALREADY_ENCRYPTED"
   | "UNKNOWN_STORE"
   | "KEY_FORMAT"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  | "EXPORT";
 
 /** Exit code for every error code. sops's numbers where sops has one; see docs/errors.md. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -74,6 +75,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   UNKNOWN_STORE: 1,
   KEY_FORMAT: 1,
   INTERRUPTED: 130,
+  EXPORT: 170,
 };
 
 /** Where an error happened. Every field is optional; the CLI prints the ones that are set. */

@@ -19,6 +19,8 @@ Usage:
   hush recipients [--json]        who can open which file (names from .sops.yaml anchors)
   hush recipients add NAME KEY [--rule PATH_REGEX]... [--dry-run]   add to the rules, re-wrap files
   hush recipients remove NAME [--compromised] [--dry-run] [--force]  remove, rotate, list secrets to rotate
+  hush export FILE... [--format dotenv|shell|docker|github-env|json|yaml] [--extract P]
+        [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid]   plaintext for other programs
   hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
   hush --version
 
@@ -41,5 +43,6 @@ Examples:
   hush keygen -o key.txt && export SOPS_AGE_KEY_FILE=$PWD/key.txt
   hush encrypt --age "$(hush keygen -y key.txt)" -i secrets.yaml
   hush decrypt --extract '["db"]["password"]' secrets.yaml
+  hush export --format docker secrets.yaml | docker compose --env-file /dev/stdin up -d
   alias sops=hush
 `;
