@@ -15,13 +15,14 @@ import { runKeygen } from "./commands/keygen.js";
 import { runKeys } from "./commands/keys.js";
 import { runRecipients } from "./commands/recipients.js";
 import { runExport } from "./commands/export.js";
+import { runFingerprint } from "./commands/fingerprint.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
 import { runSshToAge } from "./commands/ssh-to-age.js";
 import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -87,6 +88,7 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   // ssh-to-age keeps the Go tool's own flag syntax (-private-key, -i, -o), so it is parsed apart
   if (argv[0] === "ssh-to-age") return runSshToAge(ctx, argv.slice(1));
   if (argv[0] === "export") return runExport(ctx, argv.slice(1));
+  if (argv[0] === "fingerprint") return runFingerprint(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

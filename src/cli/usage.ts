@@ -21,6 +21,7 @@ Usage:
   hush recipients remove NAME [--compromised] [--dry-run] [--force]  remove, rotate, list secrets to rotate
   hush export FILE... [--format dotenv|shell|docker|github-env|json|yaml] [--extract P]
         [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid]   plaintext for other programs
+  hush fingerprint FILE [KEYPATH] [--stdin [-n]]   keyed 16-hex fingerprints of values, to compare copies
   hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
   hush --version
 
