@@ -18,11 +18,12 @@ import { runExport } from "./commands/export.js";
 import { runFingerprint } from "./commands/fingerprint.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
 import { runSshToAge } from "./commands/ssh-to-age.js";
+import { runGuard, runHooks } from "./commands/guard.js";
 import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -89,6 +90,8 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   if (argv[0] === "ssh-to-age") return runSshToAge(ctx, argv.slice(1));
   if (argv[0] === "export") return runExport(ctx, argv.slice(1));
   if (argv[0] === "fingerprint") return runFingerprint(ctx, argv.slice(1));
+  if (argv[0] === "guard") return runGuard(ctx, argv.slice(1));
+  if (argv[0] === "hooks") return runHooks(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

@@ -22,6 +22,9 @@ Usage:
   hush export FILE... [--format dotenv|shell|docker|github-env|json|yaml] [--extract P]
         [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid]   plaintext for other programs
   hush fingerprint FILE [KEYPATH] [--stdin [-n]]   keyed 16-hex fingerprints of values, to compare copies
+  hush guard                      pre-commit check of the staged files: no plaintext secrets (exit 1 + fixes)
+  hush hooks install [--force] [--hook pre-commit]   git hook running hush guard (chains an existing hook)
+  hush hooks uninstall            remove it and restore the chained hook
   hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
   hush --version
 
