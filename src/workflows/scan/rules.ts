@@ -1,0 +1,200 @@
+/**
+ * The built-in rules, written from each provider's published token format (prefixes, lengths,
+ * alphabets, checksums). Order matters: when two rules match the same text on a line, the earlier
+ * one wins, so provider rules come first and the generic keyword rules last.
+ *
+ * Never tune a rule to one sample: widen or narrow it only to what the provider documents.
+ */
+import type { Rule } from "./rule.js";
+import { checksumTokenValid, isPlaceholder, jwtValid, privateKeyEncrypted, shannonEntropy } from "./filters.js";
+
+// A token edge: not preceded/followed by a character that could extend the token.
+const L = String.raw`(?<![A-Za-z0-9_\-])`;
+const R = String.raw`(?![A-Za-z0-9_\-])`;
+// Between a keyword and its value: the rest of the key name, a closing quote, an assignment.
+const ASSIGN = String.raw`[\w.\-]{0,25}["'\]]?\s{0,5}(?::=|=>|=|:|,)\s{0,5}["'\x60]?`;
+
+function rule(id: string, description: string, keywords: string[], regex: string, extra: Partial<Rule> = {}, flags = "g"): Rule {
+  return { id, description, keywords, regex: new RegExp(regex, flags), ...extra };
+}
+
+/** A value that must appear after one of `names` (case-insensitive), e.g. `twilio_auth_token = "…"`. */
+function keyed(id: string, description: string, names: string[], value: string, extra: Partial<Rule> = {}): Rule {
+  const kw = names.map((n) => n.toLowerCase());
+  return rule(id, description, kw, String.raw`(?:${names.join("|")})${ASSIGN}(?<secret>${value})${R}`, extra, "gi");
+}
+
+const hasDigitAndLetter = (s: string): boolean => /[0-9]/.test(s) && /[A-Za-z]/.test(s);
+
+/** Not an all-same or trivially sequential string, and not an `EXAMPLE` stand-in. */
+const notDummy = (s: string): boolean => !/example|xxxxxx|000000|123456|abcdef(?:gh|ab)/i.test(s) && shannonEntropy(s) >= 2.5;
+
+// ---- private key blocks -------------------------------------------------------------------------
+
+const BEGIN = String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----`;
+
+/** A PEM/OpenSSH/PGP private key block, unless passphrase-encrypted (see docs/scan.md). */
+function privateKeyValid(block: string): boolean {
+  if (privateKeyEncrypted(block)) return false;
+  const body = block
+    .replace(/-----(?:BEGIN|END)[^-]*-----/g, "")
+    .replace(/^[A-Za-z-]+:.*$/gm, "") // PEM headers (Comment:, Version: …)
+    .replace(/\\[nr]/g, "");
+  const b64 = body.replace(/[^A-Za-z0-9+/=]/g, "");
+  if (b64.length < 64) return false;
+  if (/x{8,}|\.{4,}|\*{4,}/i.test(body)) return false;
+  return shannonEntropy(b64) >= 4.5;
+}
+
+// ---- generic keyword assignments ----------------------------------------------------------------
+
+// Key names that hold a credential.
+const SECRET_NAMES = String.raw`(?:[A-Za-z0-9_.\-]*?(?:passw(?:or)?d|passphrase|\bpwd|\bpass\b|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|auth[_\-.]?key|private[_\-.]?key|client[_\-.]?secret|credentials?\b|\bauth\b|signing[_\-.]?key|encryption[_\-.]?key|master[_\-.]?key)[A-Za-z0-9_.\-]*)`;
+// Name suffixes that say the value is about the secret, not the secret (`password_length: 12`).
+const META_SUFFIX =
+  /(?:_|-|\.|\b)(?:len|length|size|type|name|names|id|ids|file|path|dir|url|uri|endpoint|field|hash|policy|expiry|expires|expiration|ttl|format|prompt|label|hint|regex|pattern|header|env|var|min|max|count|enabled|required|timeout|version|mode|min_length|placeholder|input|provider|store|ref|location|arn)$/i;
+
+const PROVIDER_PREFIX = /^(?:gh[pousr]_|github_pat_|npm_|gl(?:pat|dt|ptt|rt|cbt)-|xox[abposre]-|[sr]k_(?:live|test|prod)_|pypi-|AGE-SECRET-KEY-|hf_|AIza|sk-ant-|SG\.|(?:AKIA|ASIA)[A-Z2-7]{16}$)/;
+
+/** Filters the value of a `password = "…"` style assignment. */
+function genericValid(minEntropy: number, minLength: number) {
+  return (secret: string, m: RegExpExecArray): boolean => {
+    const name = m.groups?.["name"] ?? "";
+    if (META_SUFFIX.test(name)) return false;
+    if (secret.length < minLength) return false;
+    const quoted = m.groups?.["secret"] !== undefined;
+    // a value in a provider's own format is judged by that provider's rule (checksum, length) alone
+    if (PROVIDER_PREFIX.test(secret)) return false;
+    if (!quoted) {
+      // an unquoted value is often code: a call, a member access, a variable name
+      if (/[()[\]{}]/.test(secret) || m.input[m.index + m[0].length] === "(") return false;
+      if (/^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(secret)) return false; // camelCase identifier
+      if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
+      if (/^[a-z_]+$/.test(secret) || /^[A-Z_]+$/.test(secret)) return false;
+    }
+    if (/^[0-9.\-:+TZ ]+$/.test(secret)) return false; // numbers, dates, versions
+    if (/^(?:https?|file):\/\//i.test(secret)) return false;
+    if (/^[./~]?(?:[\w.\-]+\/)+[\w.\-]*$/.test(secret)) return false; // a path
+    if (/\s/.test(secret) && secret.split(/\s+/).length > 3) return false; // prose
+    return shannonEntropy(secret) >= minEntropy;
+  };
+}
+
+/** The built-in rules, provider-specific first. */
+export const BUILTIN_RULES: readonly Rule[] = [
+  // ---- cloud providers ----
+  rule("aws-access-key-id", "AWS access key ID", ["akia", "asia", "abia", "acca", "a3t"], String.raw`${L}(?<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})${R}`, {
+    validate: (s) => !s.endsWith("EXAMPLE") && notDummy(s.slice(4)),
+  }),
+  keyed("aws-secret-access-key", "AWS secret access key", ["aws_?secret_?(?:access_?)?key", "aws_?secret", "secret_?access_?key", "aws.{0,20}?(?:secret|private)[_\\-. ]?(?:access[_\\-. ]?)?key"], String.raw`[A-Za-z0-9/+]{40}`, {
+    keywords: ["aws", "secret_access", "secretaccess", "secret-access"],
+    entropy: 4.0,
+    validate: (s) => notDummy(s) && hasDigitAndLetter(s),
+  }),
+  rule("aws-mws-key", "Amazon MWS auth token", ["amzn.mws"], String.raw`(?<secret>amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`),
+  rule("gcp-api-key", "Google Cloud / Google API key", ["aiza"], String.raw`${L}(?<secret>AIza[0-9A-Za-z_\-]{35})${R}`, { validate: notDummy }),
+  rule("gcp-oauth-client-secret", "Google OAuth client secret", ["gocspx-"], String.raw`${L}(?<secret>GOCSPX-[0-9A-Za-z_\-]{28})${R}`),
+  rule("gcp-oauth-access-token", "Google OAuth access token", ["ya29."], String.raw`${L}(?<secret>ya29\.[0-9A-Za-z_\-]{30,})${R}`, { entropy: 3.5 }),
+  rule("gcp-service-account-key", "Google service-account private key (JSON)", ["private_key"], String.raw`"private_key"\s*:\s*"(?<secret>-----BEGIN (?:RSA )?PRIVATE KEY-----\\n[A-Za-z0-9+/=\\]{64,}[^"]*)"`, {
+    validate: (s) => privateKeyValid(s),
+  }),
+  rule("azure-storage-account-key", "Azure storage account key", ["accountkey"], String.raw`AccountKey\s*=\s*(?<secret>[A-Za-z0-9+/]{86}==)`, { entropy: 4.5 }, "gi"),
+  rule("azure-shared-access-key", "Azure Service Bus / Event Hubs / IoT shared access key", ["sharedaccesskey="], String.raw`SharedAccessKey\s*=\s*(?<secret>[A-Za-z0-9+/]{42,43}=)`, { entropy: 4.0 }, "gi"),
+  rule("azure-sas-token", "Azure shared access signature", ["sig="], String.raw`[?&;]sv=\d{4}-\d\d-\d\d[^\s"'<>]*?[?&;]sig=(?<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})`, { entropy: 4.0 }, "gi"),
+  rule("azure-ad-client-secret", "Azure AD (Entra ID) client secret", ["q~"], String.raw`(?<![A-Za-z0-9_~.\-])(?<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?![A-Za-z0-9_~.\-])`, { entropy: 3.5 }),
+  rule("alibaba-access-key-id", "Alibaba Cloud AccessKey ID", ["ltai"], String.raw`${L}(?<secret>LTAI[A-Za-z0-9]{12,20})${R}`, { validate: (s) => notDummy(s) && hasDigitAndLetter(s) }),
+  rule("digitalocean-token", "DigitalOcean token", ["dop_v1_", "doo_v1_", "dor_v1_"], String.raw`${L}(?<secret>do[opr]_v1_[a-f0-9]{64})${R}`),
+  // ---- VCS and package registries ----
+  rule("github-token", "GitHub token (classic PAT, OAuth, user-to-server, server-to-server, refresh)", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], String.raw`${L}(?<secret>gh[pousr]_[A-Za-z0-9]{36,251})${R}`, {
+    validate: checksumTokenValid,
+  }),
+  rule("github-fine-grained-pat", "GitHub fine-grained personal access token", ["github_pat_"], String.raw`${L}(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})${R}`, { validate: notDummy }),
+  rule("gitlab-token", "GitLab token (personal, deploy, pipeline trigger, runner, CI job, feed, OAuth, …)", ["glpat-", "gldt-", "glptt-", "glrt-", "glcbt-", "glft-", "glimt-", "glsoat-", "glagent-", "gloas-", "glwt-", "glffct-"], String.raw`${L}(?<secret>gl(?:pat|dt|ptt|rt|cbt|ft|imt|soat|agent|oas|wt|ffct)-[0-9A-Za-z_\-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?)${R}`, {
+    validate: notDummy,
+  }),
+  rule("gitlab-runner-registration-token", "GitLab runner registration token", ["gr1348941"], String.raw`${L}(?<secret>GR1348941[0-9A-Za-z_\-]{20})${R}`),
+  rule("bitbucket-token", "Bitbucket / Atlassian API token", ["atbb", "atatt", "atctt"], String.raw`${L}(?<secret>AT(?:BB|ATT|CTT)[A-Za-z0-9_=\-.]{28,300})${R}`, { entropy: 3.5 }),
+  rule("npm-token", "npm access token", ["npm_"], String.raw`${L}(?<secret>npm_[A-Za-z0-9]{36})${R}`, { validate: checksumTokenValid }),
+  rule("npm-auth-token", "npm registry _authToken", ["_authtoken"], String.raw`_authToken\s*=\s*["']?(?<secret>[A-Za-z0-9_\-+/=.]{20,})`, {
+    validate: (s) => !isPlaceholder(s) && notDummy(s),
+  }),
+  rule("pypi-token", "PyPI upload token", ["pypi-ageichlwas5vcmc", "pypi-agendgvzdc5wexbplm9yzw"], String.raw`${L}(?<secret>pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,})${R}`),
+  rule("rubygems-token", "RubyGems API key", ["rubygems_"], String.raw`${L}(?<secret>rubygems_[a-f0-9]{48})${R}`),
+  rule("nuget-api-key", "NuGet API key", ["oy2"], String.raw`${L}(?<secret>oy2[a-z0-9]{43})${R}`, { entropy: 3.5 }),
+  rule("clojars-token", "Clojars deploy token", ["clojars_"], String.raw`${L}(?<secret>CLOJARS_[a-z0-9]{60})${R}`, { validate: notDummy }),
+  rule("docker-hub-pat", "Docker Hub personal access token", ["dckr_pat_", "dckr_oat_"], String.raw`${L}(?<secret>dckr_(?:pat|oat)_[A-Za-z0-9_\-]{27,})${R}`),
+  rule("jfrog-token", "JFrog API key / identity token", ["akcp", "cmvmd"], String.raw`${L}(?<secret>AKCp[A-Za-z0-9]{69}|cmVmd[A-Za-z0-9]{59})${R}`),
+  // ---- chat and webhooks ----
+  rule("slack-token", "Slack token (bot, user, app, config, legacy)", ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe", "xapp-"], String.raw`${L}(?<secret>xox[abposr]-(?:[0-9A-Za-z]+-){1,4}[0-9A-Za-z]{6,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+|xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,})${R}`, {
+    validate: (s) => s.length >= 24 && notDummy(s),
+  }),
+  rule("slack-webhook-url", "Slack incoming webhook / workflow URL", ["hooks.slack.com"], String.raw`(?<secret>https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_\-]+/[A-Za-z0-9_\-]+/[A-Za-z0-9_\-]{8,})`, {
+    validate: (s) => notDummy(s.slice(s.lastIndexOf("/") + 1)),
+  }),
+  rule("discord-webhook-url", "Discord webhook URL", ["discord"], String.raw`(?<secret>https?://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{16,20}/[A-Za-z0-9_\-]{60,70})`),
+  rule("discord-bot-token", "Discord bot token", ["discord", "bot"], String.raw`${L}(?<secret>[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38})${R}`, { entropy: 4.0 }),
+  rule("teams-webhook-url", "Microsoft Teams incoming webhook URL", ["webhook.office.com", "outlook.office.com/webhook"], String.raw`(?<secret>https://[a-z0-9\-]+\.webhook\.office\.com/webhookb2/[0-9a-f\-]{36}@[0-9a-f\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\-]{36}(?:/[A-Za-z0-9_\-]+)?|https://outlook\.office\.com/webhook/[0-9a-f\-]{36}@[0-9a-f\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\-]{36})`),
+  rule("telegram-bot-token", "Telegram bot token", ["telegram", "bot", "tg_", ":aa"], String.raw`${L}(?<secret>\d{8,10}:AA[A-Za-z0-9_\-]{33})${R}`),
+  // ---- payments and SaaS APIs ----
+  rule("stripe-key", "Stripe secret or restricted key", ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "sk_prod_", "rk_prod_"], String.raw`${L}(?<secret>[sr]k_(?:live|test|prod)_[0-9A-Za-z]{10,247})${R}`, { validate: notDummy }),
+  rule("stripe-webhook-secret", "Stripe webhook signing secret", ["whsec_"], String.raw`${L}(?<secret>whsec_[A-Za-z0-9+/]{32,})${R}`, { validate: notDummy }),
+  rule("square-token", "Square access token / OAuth secret", ["sq0atp-", "sq0csp-", "eaaa"], String.raw`${L}(?<secret>sq0atp-[0-9A-Za-z_\-]{22}|sq0csp-[0-9A-Za-z_\-]{43}|EAAA[A-Za-z0-9_\-]{60})${R}`, { entropy: 3.5 }),
+  rule("paypal-braintree-token", "PayPal Braintree access token", ["access_token$production$"], String.raw`(?<secret>access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})`),
+  rule("twilio-api-key", "Twilio API key SID", ["sk"], String.raw`${L}(?<secret>SK[0-9a-fA-F]{32})${R}`, { validate: (s) => /[a-f]/i.test(s.slice(2)) && /\d/.test(s.slice(2)) && notDummy(s.slice(2)) }),
+  keyed("twilio-auth-token", "Twilio auth token", ["twilio[\\w.\\-]{0,20}(?:auth|token|secret)", "auth_?token"], String.raw`[0-9a-f]{32}`, { keywords: ["twilio", "auth_token", "authtoken"], validate: notDummy }),
+  rule("sendgrid-api-key", "SendGrid API key", ["sg."], String.raw`${L}(?<secret>SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})${R}`),
+  rule("mailgun-api-key", "Mailgun API key", ["key-", "mailgun"], String.raw`${L}(?<secret>key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})${R}`, { validate: notDummy }),
+  rule("mailchimp-api-key", "Mailchimp API key", ["-us"], String.raw`${L}(?<secret>[0-9a-f]{32}-us\d{1,2})${R}`, { validate: (s) => notDummy(s.slice(0, 32)) }),
+  rule("brevo-api-key", "Brevo (Sendinblue) API key", ["xkeysib-", "xsmtpsib-"], String.raw`${L}(?<secret>x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})${R}`),
+  rule("shopify-token", "Shopify access token / shared secret", ["shpat_", "shpca_", "shppa_", "shpss_"], String.raw`${L}(?<secret>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})${R}`),
+  rule("postman-api-key", "Postman API key", ["pmak-"], String.raw`${L}(?<secret>PMAK-[a-f0-9]{24}-[a-f0-9]{34})${R}`),
+  rule("linear-api-key", "Linear API key", ["lin_api_"], String.raw`${L}(?<secret>lin_api_[A-Za-z0-9]{40})${R}`),
+  rule("notion-token", "Notion integration token", ["ntn_", "secret_"], String.raw`${L}(?<secret>ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})${R}`, { validate: (s) => notDummy(s) && hasDigitAndLetter(s) }),
+  rule("figma-token", "Figma personal access token", ["figd_"], String.raw`${L}(?<secret>figd_[A-Za-z0-9_\-]{40})${R}`),
+  rule("databricks-token", "Databricks personal access token", ["dapi"], String.raw`${L}(?<secret>dapi[a-f0-9]{32}(?:-\d)?)${R}`, { validate: notDummy }),
+  rule("dynatrace-token", "Dynatrace API token", ["dt0c01."], String.raw`${L}(?<secret>dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})${R}`),
+  rule("newrelic-key", "New Relic user/ingest/browser API key", ["nrak-", "nrii-", "nrjs-", "nraa-"], String.raw`${L}(?<secret>NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}|NRJS-[a-f0-9]{19}|NRAA-[a-f0-9]{27})${R}`),
+  rule("sentry-token", "Sentry auth token", ["sntrys_", "sntryu_"], String.raw`${L}(?<secret>sntrys_eyJ[A-Za-z0-9+/=_\-]{60,}|sntryu_[a-f0-9]{64})${R}`),
+  rule("sonarqube-token", "SonarQube token", ["squ_", "sqp_", "sqa_"], String.raw`${L}(?<secret>sq[upa]_[a-f0-9]{40})${R}`),
+  rule("grafana-token", "Grafana Cloud / service-account token", ["glc_", "glsa_"], String.raw`${L}(?<secret>glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${R}`, { entropy: 3.5 }),
+  rule("hashicorp-vault-token", "HashiCorp Vault service/batch token", ["hvs.", "hvb."], String.raw`${L}(?<secret>hv[sb]\.[A-Za-z0-9_\-]{90,})${R}`),
+  rule("terraform-cloud-token", "Terraform Cloud / Enterprise API token", ["atlasv1"], String.raw`${L}(?<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70})${R}`),
+  rule("doppler-token", "Doppler token", ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], String.raw`${L}(?<secret>dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44})${R}`),
+  rule("planetscale-token", "PlanetScale password / token", ["pscale_"], String.raw`${L}(?<secret>pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.=]{32,64})${R}`),
+  rule("posthog-personal-key", "PostHog personal API key", ["phx_"], String.raw`${L}(?<secret>phx_[A-Za-z0-9_]{43})${R}`),
+  rule("supabase-token", "Supabase access token / secret key", ["sbp_", "sb_secret_"], String.raw`${L}(?<secret>sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_\-]{31,})${R}`),
+  rule("heroku-api-key", "Heroku API key", ["hrku-"], String.raw`${L}(?<secret>HRKU-[A-Za-z0-9_\-]{60})${R}`),
+  rule("dropbox-token", "Dropbox short-lived access token", ["sl."], String.raw`${L}(?<secret>sl\.[A-Za-z0-9_\-]{130,152})${R}`, { entropy: 4.0 }),
+  rule("onepassword-service-token", "1Password service-account token", ["ops_ey"], String.raw`${L}(?<secret>ops_eyJ[A-Za-z0-9+/=_\-]{250,})${R}`),
+  rule("akamai-client-token", "Akamai EdgeGrid client token / secret", ["akab-"], String.raw`${L}(?<secret>akab-[a-z0-9]{16}-[a-z0-9]{16})${R}`),
+  rule("nats-nkey-seed", "NATS nkey seed", ["su", "sa", "so", "sn", "sc"], String.raw`${L}(?<secret>S[UAONCPX][A-Z2-7]{56})${R}`, { entropy: 4.0 }),
+  // ---- AI providers ----
+  rule("openai-api-key", "OpenAI API key", ["t3blbkfj"], String.raw`${L}(?<secret>sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})${R}`),
+  rule("anthropic-api-key", "Anthropic API key", ["sk-ant-"], String.raw`${L}(?<secret>sk-ant-(?:api|admin|oat|sid)\d\d-[A-Za-z0-9_\-]{80,120})${R}`),
+  rule("huggingface-token", "Hugging Face access token", ["hf_", "api_org_"], String.raw`${L}(?<secret>hf_[A-Za-z]{34,40}|api_org_[A-Za-z]{34})${R}`, { validate: (s) => notDummy(s) && /[A-Z]/.test(s) && /[a-z]/.test(s.slice(3)) }),
+  rule("groq-api-key", "Groq API key", ["gsk_"], String.raw`${L}(?<secret>gsk_[A-Za-z0-9]{52})${R}`),
+  rule("xai-api-key", "xAI API key", ["xai-"], String.raw`${L}(?<secret>xai-[A-Za-z0-9]{70,90})${R}`),
+  rule("perplexity-api-key", "Perplexity API key", ["pplx-"], String.raw`${L}(?<secret>pplx-[A-Za-z0-9]{48})${R}`),
+  rule("tavily-api-key", "Tavily API key", ["tvly-"], String.raw`${L}(?<secret>tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${R}`),
+  rule("sk-hex-api-key", "OpenAI-compatible API key (sk- + 32 hex: DeepSeek, Moonshot …)", ["sk-"], String.raw`${L}(?<secret>sk-[a-f0-9]{32})${R}`, { validate: notDummy }),
+  // ---- keys and tokens in standard formats ----
+  rule("age-secret-key", "age secret key", ["age-secret-key-"], String.raw`(?<secret>AGE-SECRET-KEY-(?:PQ-)?1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58,})`),
+  rule("private-key", "private key block (PEM, OpenSSH, PGP; unencrypted)", ["-----begin"], String.raw`(?<secret>${BEGIN}(?:[^-]|-(?!----))*?(?:-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----|(?=-----)|$))`, {
+    multiline: true,
+    validate: privateKeyValid,
+  }),
+  rule("jwt", "JSON Web Token", ["eyj"], String.raw`${L}(?<secret>eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})${R}`, { validate: jwtValid }),
+  rule("url-credentials", "password in a URL (scheme://user:password@host)", ["://"], String.raw`\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?<user>[^\s:@/'"<>{}$]{1,100}):(?<secret>[^\s@/'"<>{}]{3,200})@[A-Za-z0-9.\-_\[\]]+`, {
+    placeholders: true,
+    validate: (s, m) => s !== m.groups?.["user"] && !/^\$|^%[0-9A-F]{2}$|^\*+$/.test(s),
+  }),
+  // ---- generic keyword assignments (last: the provider rules above win on overlap) ----
+  rule(
+    "generic-password",
+    "password or secret assigned in code or config",
+    ["pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth", "credential", "private_key", "signing_key", "encryption_key", "master_key"],
+    String.raw`(?<name>${SECRET_NAMES})["'\]]?\s{0,5}(?::=|=>|==|=|:|->|\bis\b)\s{0,5}(?:[A-Za-z]{1,10}\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]]{1,300}))`,
+    { secretGroup: "secret", placeholders: true, validate: genericValid(2.6, 6) },
+    "gi",
+  ),
+];

@@ -1,0 +1,188 @@
+/**
+ * Every built-in rule family against true and false examples written from the providers' documented
+ * formats. Token-shaped literals are assembled at run time (prefix + body) so that this file does not
+ * itself look like a leak to other scanners; checksummed formats are generated with a valid checksum.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { makeScanConfig, scanContent } from "../../../../src/workflows/scan/index.js";
+import { base62, crc32 } from "../../../../src/workflows/scan/filters.js";
+
+const config = makeScanConfig({ root: "/" });
+const rulesIn = (text: string, file = "x.txt"): string[] => scanContent(file, text, config).map((f) => f.ruleId);
+const j = (...p: string[]): string => p.join("");
+
+// deterministic pseudo-random strings from an alphabet (a seeded LCG: no Math.random)
+let seed = 12345;
+function rnd(n: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"): string {
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    s += alphabet[(seed >>> 16) % alphabet.length];
+  }
+  return s;
+}
+const HEX = "0123456789abcdef";
+const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const checksummed = (prefix: string, n = 30): string => {
+  const body = rnd(n);
+  return `${prefix}${body}${base62(crc32(body), 6)}`;
+};
+
+function finds(rule: string, text: string, file?: string): void {
+  assert.ok(rulesIn(text, file).includes(rule), `expected ${rule} in: ${text.slice(0, 60)}… got ${JSON.stringify(rulesIn(text, file))}`);
+}
+function clean(text: string, file?: string): void {
+  assert.deepEqual(rulesIn(text, file), [], `expected no finding in: ${text.slice(0, 80)}`);
+}
+
+describe("scan rules: cloud providers", () => {
+  it("finds an AWS access key id (AKIA/ASIA + 16 base32) and ignores the documented EXAMPLE key", () => {
+    finds("aws-access-key-id", `aws_access_key_id = ${j("AKIA", rnd(16, B32))}`);
+    finds("aws-access-key-id", `export KEY=${j("ASIA", rnd(16, B32))}`);
+    clean(`aws_access_key_id = ${j("AKIA", "IOSFODNN7", "EXAMPLE")}`);
+    clean(`id = ${j("AKIA", rnd(15, B32))}`); // too short
+    clean(`id = X${j("AKIA", rnd(16, B32))}`); // inside a longer token
+  });
+  it("finds an AWS secret access key only next to a keyword", () => {
+    const secret = rnd(40, B64.replace("+", "").replace("/", ""));
+    finds("aws-secret-access-key", `aws_secret_access_key = ${secret}`);
+    finds("aws-secret-access-key", `"AWS_SECRET_ACCESS_KEY": "${secret}"`);
+    assert.ok(!rulesIn(`checksum = ${secret}`).includes("aws-secret-access-key"));
+    clean(`aws_secret_access_key = ${j("wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "EXAMPLEKEY")}`);
+  });
+  it("finds Google API keys, OAuth client secrets and service-account keys", () => {
+    finds("gcp-api-key", `key: ${j("AIza", rnd(35))}`);
+    clean(`key: ${j("AIza", rnd(20))}`);
+    finds("gcp-oauth-client-secret", `client_secret=${j("GOCSPX-", rnd(28))}`);
+  });
+  it("finds Azure storage keys in connection strings and AD client secrets", () => {
+    finds("azure-storage-account-key", `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${rnd(86, B64)}==;EndpointSuffix=core.windows.net`);
+    clean("AccountKey=<your-account-key>");
+    finds("azure-ad-client-secret", `secret = "${j(rnd(3), "8Q~", rnd(34, B64.slice(0, 62)))}"`);
+  });
+});
+
+describe("scan rules: VCS tokens and registries", () => {
+  it("accepts GitHub tokens whose CRC-32 checksum is right and rejects a wrong one", () => {
+    for (const p of ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]) finds("github-token", `GITHUB_TOKEN=${checksummed(p)}`);
+    const good = checksummed("ghp_");
+    const bad = good.slice(0, -1) + (good.endsWith("A") ? "B" : "A");
+    clean(`GITHUB_TOKEN=${bad}`);
+    finds("github-fine-grained-pat", `token: ${j("github_pat_", rnd(22), "_", rnd(59))}`);
+  });
+  it("finds GitLab tokens of every documented prefix", () => {
+    for (const p of ["glpat-", "gldt-", "glptt-", "glrt-", "glcbt-"]) finds("gitlab-token", `token = ${j(p, rnd(20))}`);
+    finds("gitlab-runner-registration-token", `registration-token: ${j("GR1348941", rnd(20))}`);
+    clean("token = glpat-xxxxxxxxxxxxxxxxxxxx");
+  });
+  it("checks npm tokens' checksum like GitHub's and finds _authToken lines", () => {
+    finds("npm-token", `//registry.npmjs.org/:_authToken=${checksummed("npm_")}`);
+    const good = checksummed("npm_");
+    clean(`token=${good.slice(0, -2)}zz`);
+    finds("npm-auth-token", `//registry.npmjs.org/:_authToken=${rnd(36, HEX)}-${rnd(8, HEX)}`);
+    clean("//registry.npmjs.org/:_authToken=${NPM_TOKEN}");
+  });
+  it("finds PyPI upload tokens (macaroon with the pypi.org location)", () => {
+    finds("pypi-token", `password = ${j("pypi-", "AgEIcHlwaS5vcmc", rnd(70))}`);
+    clean(`password = ${j("pypi-", "AgEIcHlwaS5vcmc")}`);
+  });
+});
+
+describe("scan rules: chat, webhooks, payments, SaaS", () => {
+  it("finds Slack tokens and webhooks", () => {
+    finds("slack-token", `SLACK_BOT_TOKEN=${j("xoxb-", rnd(11, "0123456789"), "-", rnd(12, "0123456789"), "-", rnd(24))}`);
+    finds("slack-webhook-url", `url: ${j("https://hooks.slack.com/services/", "T", rnd(8, B32), "/B", rnd(8, B32), "/", rnd(24))}`);
+    clean("SLACK_BOT_TOKEN=xoxb-your-token");
+  });
+  it("finds Discord and Teams webhooks", () => {
+    finds("discord-webhook-url", j("https://discord.com/api/webhooks/", rnd(18, "0123456789"), "/", rnd(68)));
+    const u = (): string => `${rnd(8, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(12, HEX)}`;
+    finds("teams-webhook-url", j("https://acme.webhook.office.com/webhookb2/", u(), "@", u(), "/IncomingWebhook/", rnd(32, HEX), "/", u()));
+  });
+  it("finds Stripe secret and restricted keys, not publishable keys", () => {
+    finds("stripe-key", `STRIPE_KEY=${j("sk_", "live_", rnd(24))}`);
+    finds("stripe-key", `STRIPE_KEY=${j("rk_", "test_", rnd(24))}`);
+    clean(`STRIPE_PUBLISHABLE=${j("pk_", "live_", rnd(24))}`);
+  });
+  it("finds Twilio, SendGrid and other prefixed provider keys", () => {
+    finds("twilio-api-key", `TWILIO_API_KEY=${j("SK", rnd(32, HEX))}`);
+    finds("twilio-auth-token", `twilio_auth_token = "${rnd(32, HEX)}"`);
+    finds("sendgrid-api-key", `SENDGRID_API_KEY=${j("SG.", rnd(22), ".", rnd(43))}`);
+    finds("openai-api-key", `OPENAI_API_KEY=${j("sk-proj-", rnd(40), "T3Blbk", "FJ", rnd(40))}`);
+    finds("anthropic-api-key", `ANTHROPIC_API_KEY=${j("sk-ant-", "api03-", rnd(93), "AA")}`);
+    finds("huggingface-token", `HF_TOKEN=${j("hf_", "aB", rnd(32, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))}`);
+  });
+});
+
+describe("scan rules: keys, JWTs, URLs", () => {
+  it("finds an age secret key", () => {
+    finds("age-secret-key", j("AGE-SECRET-KEY-1", rnd(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L")));
+  });
+  const pem = (label: string, body: string): string => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+  const b64lines = (n: number): string => Array.from({ length: n }, () => rnd(64, B64)).join("\n");
+  it("finds unencrypted PEM and OpenSSH private keys, once per block, on the BEGIN line", () => {
+    const text = `x = 1\n${pem("RSA PRIVATE KEY", b64lines(10))}`;
+    const f = scanContent("k.pem", text, config);
+    assert.equal(f.length, 1);
+    assert.equal(f[0]?.ruleId, "private-key");
+    assert.equal(f[0]?.line, 2);
+    const openssh = Buffer.concat([Buffer.from("openssh-key-v1\0"), Buffer.from([0, 0, 0, 4]), Buffer.from("none"), Buffer.from(rnd(200))]).toString("base64");
+    finds("private-key", pem("OPENSSH PRIVATE KEY", openssh.match(/.{1,70}/g)?.join("\n") ?? ""));
+  });
+  it("does not report passphrase-encrypted keys (PKCS#8, Proc-Type, OpenSSH with a cipher) or stubs", () => {
+    clean(pem("ENCRYPTED PRIVATE KEY", b64lines(10)));
+    clean(pem("RSA PRIVATE KEY", `Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,${rnd(32, HEX).toUpperCase()}\n\n${b64lines(10)}`));
+    const enc = Buffer.concat([Buffer.from("openssh-key-v1\0"), Buffer.from([0, 0, 0, 10]), Buffer.from("aes256-ctr"), Buffer.from(rnd(200))]).toString("base64");
+    clean(pem("OPENSSH PRIVATE KEY", enc.match(/.{1,70}/g)?.join("\n") ?? ""));
+    clean(pem("PRIVATE KEY", "..."));
+    clean(pem("PRIVATE KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC...xxxxxxxx"));
+  });
+  it("finds a JWT only when its header decodes to JSON with alg", () => {
+    const b64u = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const jwt = `${b64u({ alg: "HS256", typ: "JWT" })}.${b64u({ sub: "1234567890", name: "x", iat: 1516239022 })}.${rnd(43)}`;
+    finds("jwt", `Authorization: Bearer ${jwt}`);
+    clean(`x = ${b64u({ foo: "HS256", typ: "JWT" })}.${b64u({ sub: "1" })}.${rnd(43)}`);
+  });
+  it("finds passwords in URLs and skips placeholders and variables", () => {
+    finds("url-credentials", `DATABASE_URL=postgres://app:${rnd(16)}@db.internal:5432/app`);
+    clean("DATABASE_URL=postgres://user:password@localhost/db");
+    clean("DATABASE_URL=postgres://app:${DB_PASSWORD}@db/app");
+    clean("DATABASE_URL=postgres://app:<password>@db/app");
+    clean("url = https://example.com/a:b@c"); // no user:pass before @ in authority
+  });
+});
+
+describe("scan rules: generic assignments", () => {
+  it("finds password/secret/token assignments with a real-looking value", () => {
+    finds("generic-password", `password = "Tr0ub4dor&3-horse"`);
+    finds("generic-password", `DB_PASSWORD: 'n7Kq#2vLp9!x'`);
+    finds("generic-password", `"client_secret": "${rnd(24)}"`);
+    finds("generic-password", `api_key := "${rnd(32, HEX)}"`);
+  });
+  it("skips placeholders, variables, code and metadata keys", () => {
+    for (const line of [
+      `password = "\${DB_PASSWORD}"`,
+      `password: <password>`,
+      `password = "changeme"`,
+      `password = "xxxxxxxx"`,
+      `password: "your_password_here"`,
+      `password = os.environ["DB_PASSWORD"]`,
+      `password = getPassword()`,
+      `password = config.db.password`,
+      `password_length = 16`,
+      `token_type: "bearer"`,
+      `secret_name: "db-credentials"`,
+      `password: "{{ .Values.password }}"`,
+      `password = ""`,
+      `password = "example-password"`,
+    ]) clean(line);
+  });
+});
+
+describe("scan: encrypted values and files", () => {
+  it("never reports an ENC[AES256_GCM,…] value", () => {
+    clean(`password: ENC[AES256_GCM,data:${rnd(20, B64)}=,iv:${rnd(43, B64)}=,tag:${rnd(22, B64)}==,type:str]`);
+  });
+});
