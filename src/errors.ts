@@ -41,7 +41,9 @@ export type ErrorCode =
   | "UNKNOWN_STORE"
   | "KEY_FORMAT"
   | "INTERRUPTED"
-  | "EXPORT";
+  | "EXPORT"
+  | "DEPLOY_COMMAND"
+  | "OWNER";
 
 /** Exit code for every error code. sops's numbers where sops has one; see docs/errors.md. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -76,6 +78,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   KEY_FORMAT: 1,
   INTERRUPTED: 130,
   EXPORT: 170,
+  DEPLOY_COMMAND: 171,
+  OWNER: 172,
 };
 
 /** Where an error happened. Every field is optional; the CLI prints the ones that are set. */

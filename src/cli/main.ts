@@ -14,6 +14,7 @@ import { runBulkRotate, runBulkUpdateKeys, isBulk } from "./commands/bulk.js";
 import { runKeygen } from "./commands/keygen.js";
 import { runKeys } from "./commands/keys.js";
 import { runRecipients } from "./commands/recipients.js";
+import { runDeploy } from "./commands/deploy.js";
 import { runExport } from "./commands/export.js";
 import { runFingerprint } from "./commands/fingerprint.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
@@ -23,7 +24,7 @@ import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -92,6 +93,7 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   if (argv[0] === "fingerprint") return runFingerprint(ctx, argv.slice(1));
   if (argv[0] === "guard") return runGuard(ctx, argv.slice(1));
   if (argv[0] === "hooks") return runHooks(ctx, argv.slice(1));
+  if (argv[0] === "deploy") return runDeploy(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

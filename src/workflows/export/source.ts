@@ -41,6 +41,8 @@ export interface Source {
   label: string;
   /** The path prefix of `value` inside the files (empty without --extract). */
   base: (string | number)[];
+  /** The data key of each file, in order (deploy keys its state hashes with them). */
+  dataKeys: Uint8Array[];
 }
 
 /**
@@ -50,15 +52,17 @@ export interface Source {
 export async function loadSource(ctx: FileCtx, o: SourceOptions): Promise<Source> {
   if (o.files.length === 0) throw new HushError("NO_FILE", "no file specified");
   let merged: TreeMap = treeMap();
+  const dataKeys: Uint8Array[] = [];
   for (const file of o.files) {
     const { doc } = await open(ctx, { file });
     merged = mergeMaps(merged, doc.branches[0] ?? treeMap());
+    dataKeys.push(doc.dataKey);
   }
   const label = o.files.join(" + ");
-  if (o.extract === undefined) return { value: merged, label, base: [] };
+  if (o.extract === undefined) return { value: merged, label, base: [], dataKeys };
   const base = parseTreePath(o.extract);
   try {
-    return { value: getPath(merged, base), label, base };
+    return { value: getPath(merged, base), label, base, dataKeys };
   } catch (e) {
     throw e instanceof HushError ? e.withFile(label) : e;
   }

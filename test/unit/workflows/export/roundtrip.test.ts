@@ -172,7 +172,7 @@ describe("export round-trips", () => {
     assert.equal(parseGithubEnv(text).get("V"), `x\n${clash}\ny`);
   });
 
-  const src = (tree: TreeMap) => ({ value: tree, label: "t.yaml", base: [] });
+  const src = (tree: TreeMap) => ({ value: tree, label: "t.yaml", base: [], dataKeys: [] });
   const nested = treeMap([
     { key: "db", value: treeMap(HOSTILE.map(([key, value]) => ({ key, value }))) },
     { key: "n", value: 5n },
