@@ -43,7 +43,10 @@ export type ErrorCode =
   | "INTERRUPTED"
   | "EXPORT"
   | "DEPLOY_COMMAND"
-  | "OWNER";
+  | "OWNER"
+
+  | "COMMAND_NOT_FOUND"
+  | "COMMAND_NOT_EXECUTABLE";
 
 /** Exit code for every error code. sops's numbers where sops has one; see docs/errors.md. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -80,6 +83,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   EXPORT: 170,
   DEPLOY_COMMAND: 171,
   OWNER: 172,
+  COMMAND_NOT_FOUND: 127,
+  COMMAND_NOT_EXECUTABLE: 126,
 };
 
 /** Where an error happened. Every field is optional; the CLI prints the ones that are set. */

@@ -24,7 +24,7 @@ import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -94,6 +94,10 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   if (argv[0] === "guard") return runGuard(ctx, argv.slice(1));
   if (argv[0] === "hooks") return runHooks(ctx, argv.slice(1));
   if (argv[0] === "deploy") return runDeploy(ctx, argv.slice(1));
+  // run/exec-env/exec-file take a command line after their own flags, so they parse their argv themselves
+  if (argv[0] === "run") return (await import("./commands/run.js")).runRun(ctx, argv.slice(1));
+  if (argv[0] === "exec-env") return (await import("./commands/exec.js")).runExecEnv(ctx, argv.slice(1));
+  if (argv[0] === "exec-file") return (await import("./commands/exec.js")).runExecFile(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

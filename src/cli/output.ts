@@ -20,6 +20,25 @@ export function writeStdout(b: Uint8Array | string): void {
   }
 }
 
+/**
+ * Writes bytes to stdout (fd 1) or stderr (fd 2) completely; false when the reader has gone (EPIPE), so a
+ * relay can stop reading its source (`hush run` passing a child's output through).
+ */
+export function writeFdBytes(fd: 1 | 2, b: Uint8Array): boolean {
+  let off = 0;
+  while (off < b.length) {
+    try {
+      off += writeSync(fd, b, off, b.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue;
+      if (code === "EPIPE") return false;
+      throw e;
+    }
+  }
+  return true;
+}
+
 /** Writes one or more lines to standard error. */
 export function writeStderr(text: string): void {
   try {

@@ -27,6 +27,9 @@ Usage:
   hush hooks install [--force] [--hook pre-commit]   git hook running hush guard (chains an existing hook)
   hush hooks uninstall            remove it and restore the chained hook
   hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
+  hush run [-f FILE]... -- CMD ARGS...   run CMD with the secrets in its environment, output masked
+  hush exec-env FILE... -- CMD ARGS...   run CMD with the secrets in its environment (sops: FILE 'CMD')
+  hush exec-file FILE -- CMD ARGS... {}  run CMD with {} = a private FIFO holding the plaintext
   hush --version
 
 Legacy sops flags work too: -e/--encrypt, -d/--decrypt, -r/--rotate, --set '["a"] "v"'.
@@ -50,4 +53,49 @@ Examples:
   hush decrypt --extract '["db"]["password"]' secrets.yaml
   hush export --format docker secrets.yaml | docker compose --env-file /dev/stdin up -d
   alias sops=hush
+`;
+
+/** `hush run --help`. */
+export const RUN_USAGE = `Usage: hush run [-f FILE]... [--no-mask] [--mask-min-length N] [--verbose] -- CMD ARGS...
+
+Runs CMD (directly, no shell) with the top-level values of the secret files in its environment. Files
+merge in order, a later file's key winning; with no -f, the files listed in hush.yaml (run.files, found
+from the current directory upwards) are used. CMD's stdout and stderr pass through hush, which replaces
+every secret value at least N characters long (default 4; hush.yaml run.mask-min-length), and its
+base64, URL, JSON-escaped and hex forms, with ***. Numbers and booleans are not masked. When stdout is a
+terminal, CMD runs on a pty of its own (util-linux script), so colours and prompts keep working.
+Signals to hush are forwarded to CMD; hush exits with CMD's exit code, or dies of the same signal.
+
+  -f, --file FILE          a secret file (repeatable)
+  --no-mask                do not filter the output (CMD inherits hush's terminal)
+  --mask-min-length N      mask only values of at least N characters
+  -v, --verbose            name the variables a later file (or a file over the environment) replaced
+  --decryption-order T,... key types to try first (SOPS_DECRYPTION_ORDER)
+  --input-type TYPE        yaml|json|dotenv|ini|binary for every file
+
+Examples:
+  hush run -f secrets/common.yaml -f secrets/dev.env -- npm run dev
+  hush run -- ./deploy.sh production          # files from hush.yaml: run: { files: [...] }
+`;
+
+/** `hush exec-env --help` and `hush exec-file --help`. */
+export const EXEC_USAGE = `Usage: hush exec-env [flags] FILE 'COMMAND'         (sops form: COMMAND runs with /bin/sh -c)
+       hush exec-env [flags] FILE... -- CMD ARGS...  (CMD runs directly; files merge, later wins)
+       hush exec-file [flags] FILE 'COMMAND {}'
+       hush exec-file [flags] FILE -- CMD ARGS... {}
+
+exec-env puts the top-level values of the files into CMD's environment (a nested value is an error, as
+in sops). exec-file decrypts FILE into a private 0700 directory (/dev/shm when writable) and replaces
+{} with the path of a FIFO (mode 0600) that hands out the plaintext once; the directory is removed when
+CMD ends, when hush exits and on SIGINT/SIGTERM/SIGHUP. Output is not masked (use hush run).
+
+  --pristine               exec-env: CMD gets only the secrets, not hush's environment
+  --same-process           exec-env: accepted for sops; CMD runs as a child and its status passes through
+  --background             exec-env: start CMD and exit at once (deprecated in sops)
+  --user NAME              run CMD as this user (hush must be root); sets HOME, USER, LOGNAME
+  --no-fifo                exec-file: a regular 0600 file instead of a FIFO (for readers that reopen it)
+  --filename NAME          exec-file: the file's name in the private directory (default tmp-file)
+  --target PATH            exec-file: also make PATH (which must not exist) a symlink to it, removed after
+  --input-type, --output-type TYPE   exec-file: store types; --input-type also works for exec-env
+  --decryption-order T,... key types to try first (SOPS_DECRYPTION_ORDER)
 `;

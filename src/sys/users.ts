@@ -2,6 +2,7 @@
  * User and group names to ids, from /etc/passwd and /etc/group (Node has no getpwnam). A name that is
  * all digits is taken as the id itself. `etc` points at another root's /etc for tests and containers.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HushError } from "../errors.js";
@@ -50,4 +51,41 @@ export function primaryGid(uid: number, etc = "/etc"): number | undefined {
     if (f[2] === String(uid) && f[3] !== undefined && /^\d+$/.test(f[3])) return Number(f[3]);
   }
   return undefined;
+}
+
+/** A user account (for `exec-env`/`exec-file --user`). */
+export interface UserAccount {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+function parsePasswd(text: string, who: string): UserAccount | null {
+  for (const line of text.split("\n")) {
+    const f = line.split(":");
+    if (f.length < 7) continue;
+    if (f[0] === who || f[2] === who) return { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), home: f[5]! };
+  }
+  return null;
+}
+
+/**
+ * A user's account by name or uid, as sops's `--user` finds it (os/user.Lookup): /etc/passwd, then
+ * `getent passwd` for NSS sources other than files (LDAP, systemd-homed).
+ * @throws HushError USAGE when there is no such user.
+ */
+export function lookupUser(who: string, passwdFile: string = "/etc/passwd"): UserAccount {
+  let found: UserAccount | null = null;
+  try {
+    found = parsePasswd(readFileSync(passwdFile, "utf8"), who);
+  } catch {
+    // no readable passwd file: try getent
+  }
+  if (found === null && passwdFile === "/etc/passwd") {
+    const r = spawnSync("getent", ["passwd", who], { encoding: "utf8" });
+    if (r.status === 0 && typeof r.stdout === "string") found = parsePasswd(r.stdout, who);
+  }
+  if (found === null) throw new HushError("USAGE", `unknown user ${JSON.stringify(who)}`);
+  return found;
 }
