@@ -44,7 +44,6 @@ export type ErrorCode =
   | "EXPORT"
   | "DEPLOY_COMMAND"
   | "OWNER"
-
   | "COMMAND_NOT_FOUND"
   | "COMMAND_NOT_EXECUTABLE";
 
