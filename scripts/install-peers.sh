@@ -6,6 +6,8 @@ set -euo pipefail
 
 SOPS_VERSION=v3.13.2
 AGE_VERSION=v1.3.1
+GITLEAKS_VERSION=v8.30.1
+BETTERLEAKS_VERSION=v1.7.0
 
 gobin="$(go env GOPATH)/bin"
 mkdir -p "$gobin"
@@ -19,19 +21,25 @@ install_go() { # name module@version
     return
   fi
   echo "peers: installing $mod"
-  GOFLAGS=-mod=mod go install "$mod"
+  GOFLAGS=-mod=mod go install "$mod" || return 1
   echo "$mod" >"$stamp_dir/$name"
 }
 
 install_go sops "github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION"
 install_go age "filippo.io/age/cmd/age@$AGE_VERSION"
 install_go age-keygen "filippo.io/age/cmd/age-keygen@$AGE_VERSION"
+install_go gitleaks "github.com/zricethezav/gitleaks/v8@$GITLEAKS_VERSION"
+# betterleaks (gitleaks's successor) is best effort: the Go module proxy answers 403 for it and for its
+# go-re2 fork here, so `bench:scan-quality`/`bench:scan-history` report it as missing when this fails.
+install_go betterleaks "github.com/betterleaks/betterleaks@$BETTERLEAKS_VERSION" ||
+  echo "peers: warning: betterleaks $BETTERLEAKS_VERSION could not be installed (module proxy refused it); the scan benchmarks leave it out"
 # ssh-to-age (issue 4) is refused by the module proxy here (403 "not available"); add it when it can be had.
 
 # gnupg and ssh-keygen come from Debian.
 need_apt=()
 command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v ssh-keygen >/dev/null || need_apt+=(openssh-client)
+command -v git-secrets >/dev/null || need_apt+=(git-secrets)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi

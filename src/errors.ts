@@ -45,7 +45,9 @@ export type ErrorCode =
   | "DEPLOY_COMMAND"
   | "OWNER"
   | "COMMAND_NOT_FOUND"
-  | "COMMAND_NOT_EXECUTABLE";
+  | "COMMAND_NOT_EXECUTABLE"
+  | "SECRETS_FOUND"
+  | "SCAN_ERROR";
 
 /** Exit code for every error code. sops's numbers where sops has one; see docs/errors.md. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -84,6 +86,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   OWNER: 172,
   COMMAND_NOT_FOUND: 127,
   COMMAND_NOT_EXECUTABLE: 126,
+  SECRETS_FOUND: 1,
+  SCAN_ERROR: 2,
 };
 
 /** Where an error happened. Every field is optional; the CLI prints the ones that are set. */

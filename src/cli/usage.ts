@@ -26,6 +26,9 @@ Usage:
   hush guard                      pre-commit check of the staged files: no plaintext secrets (exit 1 + fixes)
   hush hooks install [--force] [--hook pre-commit]   git hook running hush guard (chains an existing hook)
   hush hooks uninstall            remove it and restore the chained hook
+  hush scan [PATH...] [--format text|json|sarif] [--baseline F] [--write-baseline F] [--config hush.yaml]
+                                  find plaintext secrets in files (exit 1 when found, 2 on errors)
+  hush scan --git [RANGE]         the same over every line added in git history (all refs by default)
   hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
   hush run [-f FILE]... -- CMD ARGS...   run CMD with the secrets in its environment, output masked
   hush exec-env FILE... -- CMD ARGS...   run CMD with the secrets in its environment (sops: FILE 'CMD')
@@ -52,6 +55,7 @@ Examples:
   hush encrypt --age "$(hush keygen -y key.txt)" -i secrets.yaml
   hush decrypt --extract '["db"]["password"]' secrets.yaml
   hush export --format docker secrets.yaml | docker compose --env-file /dev/stdin up -d
+  hush scan --git --format sarif > hush.sarif
   alias sops=hush
 `;
 
