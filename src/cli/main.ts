@@ -14,9 +14,6 @@ import { runBulkRotate, runBulkUpdateKeys, isBulk } from "./commands/bulk.js";
 import { runKeygen } from "./commands/keygen.js";
 import { runKeys } from "./commands/keys.js";
 import { runRecipients } from "./commands/recipients.js";
-import { runDeploy } from "./commands/deploy.js";
-import { runExport } from "./commands/export.js";
-import { runFingerprint } from "./commands/fingerprint.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
 import { runSshToAge } from "./commands/ssh-to-age.js";
 import { runScan } from "./commands/scan.js";
@@ -25,7 +22,7 @@ import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -90,11 +87,12 @@ function withGlobalFlags(argv: string[], ctx: FileCtx): { cmd: string | undefine
 async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   // ssh-to-age keeps the Go tool's own flag syntax (-private-key, -i, -o), so it is parsed apart
   if (argv[0] === "ssh-to-age") return runSshToAge(ctx, argv.slice(1));
-  if (argv[0] === "export") return runExport(ctx, argv.slice(1));
-  if (argv[0] === "fingerprint") return runFingerprint(ctx, argv.slice(1));
+  if (argv[0] === "export") return (await import("./commands/export.js")).runExport(ctx, argv.slice(1));
+  if (argv[0] === "fingerprint") return (await import("./commands/fingerprint.js")).runFingerprint(ctx, argv.slice(1));
   if (argv[0] === "guard") return runGuard(ctx, argv.slice(1));
   if (argv[0] === "hooks") return runHooks(ctx, argv.slice(1));
-  if (argv[0] === "deploy") return runDeploy(ctx, argv.slice(1));
+  if (argv[0] === "deploy") return (await import("./commands/deploy.js")).runDeploy(ctx, argv.slice(1));
+  if (argv[0] === "install-secrets") return (await import("./commands/install-secrets.js")).runInstallSecrets(ctx, argv.slice(1));
   // run/exec-env/exec-file take a command line after their own flags, so they parse their argv themselves
   if (argv[0] === "run") return (await import("./commands/run.js")).runRun(ctx, argv.slice(1));
   if (argv[0] === "exec-env") return (await import("./commands/exec.js")).runExecEnv(ctx, argv.slice(1));

@@ -22,6 +22,7 @@ Usage:
   hush export FILE... [--format dotenv|shell|docker|github-env|json|yaml] [--extract P]
         [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid]   plaintext for other programs
   hush deploy [TARGET...] [--dry-run] [--cleanup] [--config hush.yaml]   derived files from hush.yaml
+  hush install-secrets MANIFEST [--root DIR]   sops-nix manifest → one file per secret, new generation
   hush fingerprint FILE [KEYPATH] [--stdin [-n]]   keyed 16-hex fingerprints of values, to compare copies
   hush guard                      pre-commit check of the staged files: no plaintext secrets (exit 1 + fixes)
   hush hooks install [--force] [--hook pre-commit]   git hook running hush guard (chains an existing hook)

@@ -1,0 +1,31 @@
+/**
+ * `hush install-secrets MANIFEST [--root DIR]`: materialise secrets one file each, as sops-nix's
+ * sops-install-secrets does (docs/install-secrets.md). Prints what changed, never a value.
+ */
+import { parseArgs } from "node:util";
+import { HushError } from "../../errors.js";
+import type { FileCtx } from "../../workflows/files/index.js";
+import { installSecrets } from "../../workflows/install-secrets/index.js";
+import { writeStdout } from "../output.js";
+
+const OPTIONS = { root: { type: "string" } } as const;
+
+/** Runs `hush install-secrets` with the arguments after the command name. */
+export async function runInstallSecrets(ctx: FileCtx, args: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new HushError("USAGE", (e as Error).message.split("\n")[0]!.replace(/\.$/, "").toLowerCase(), { hints: ["usage: hush install-secrets MANIFEST [--root DIR]"] });
+  }
+  const [manifest, ...rest] = parsed.positionals;
+  if (manifest === undefined || rest.length > 0) throw new HushError("USAGE", "expected exactly one manifest", { hints: ["usage: hush install-secrets MANIFEST [--root DIR]"] });
+  const r = await installSecrets(ctx, { manifest, ...(parsed.values.root === undefined ? {} : { root: parsed.values.root }) });
+  let out = "";
+  if (r.added.length > 0) out += `install-secrets: adding secret: ${r.added.join(", ")}\n`;
+  if (r.changed.length > 0) out += `install-secrets: modifying secret: ${r.changed.join(", ")}\n`;
+  if (r.removed.length > 0) out += `install-secrets: removing secret: ${r.removed.join(", ")}\n`;
+  out += `install-secrets: ${r.symlinkPath} → generation ${r.generation}${r.pruned.length > 0 ? ` (pruned ${r.pruned.join(", ")})` : ""}\n`;
+  writeStdout(out);
+  return 0;
+}

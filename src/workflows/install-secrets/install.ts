@@ -1,0 +1,299 @@
+/**
+ * `hush install-secrets MANIFEST [--root DIR]`: sops-nix's sops-install-secrets, on hush's engine.
+ *
+ * Order, so that a failure never leaves a half-installed generation behind the symlink:
+ * 1. parse the manifest, resolve owners and groups, check hush may set them (root, or userMode);
+ * 2. decrypt every secret into memory (each sops file once); a missing key is an error naming the
+ *    secret and the key, and nothing on disk has changed yet;
+ * 3. write a fresh generation `<secretsMountPoint>/<N+1>` (0751, root:keys), one file per secret with its
+ *    mode and owner; on any failure the new generation is removed;
+ * 4. switch `symlinkPath` to it atomically (a symlink made under a temporary name, then renamed over);
+ * 5. point each secret's `path` outside the mount at `<symlinkPath>/<name>` (same temp + rename);
+ * 6. prune generations older than keepGenerations (0 keeps all).
+ *
+ * `--root DIR` prefixes every absolute path of the manifest; symlink targets stay the paths as seen
+ * inside DIR, so the tree works when DIR becomes `/` (a container or chroot). Owners are looked up in
+ * DIR/etc when it has a passwd file, else /etc. hush mounts nothing (sops-nix mounts a ramfs/tmpfs at
+ * the mount point): mount one yourself, or use a directory on a tmpfs such as /run.
+ */
+import { constants as fsConstants, existsSync } from "node:fs";
+import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, symlink } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { HushError } from "../../errors.js";
+import { lookupGid, lookupUid } from "../../sys/users.js";
+import { valToString } from "../../tree/go-format.js";
+import { Comment, isList, isMap, type TreeMap, type Value } from "../../tree/index.js";
+import { decryptFile, open as openSops, type FileCtx } from "../files/index.js";
+import { parseManifest, type Manifest, type ManifestSecret } from "./manifest.js";
+
+/** Options of installSecrets. */
+export interface InstallOptions {
+  manifest: string;
+  /** Prefix for every absolute path in the manifest. */
+  root?: string;
+}
+
+/** What changed. */
+export interface InstallReport {
+  generation: number;
+  /** The new generation directory (on this machine, root prefix included). */
+  dir: string;
+  symlinkPath: string;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  pruned: number[];
+}
+
+interface Resolved extends ManifestSecret {
+  owner_: number;
+  group_: number;
+  value: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+
+/** sops-nix's key lookup: `a/b/c` through nested mappings; the value must be a scalar. */
+function lookupKey(tree: TreeMap, key: string, s: ManifestSecret, manifestFile: string): Uint8Array {
+  let cur: Value = tree;
+  const parts = key.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const so_far = parts.slice(0, i + 1).join("/");
+    if (!isMap(cur)) {
+      throw new HushError("GENERIC", `secret ${JSON.stringify(s.name)}: key '${parts.slice(0, i).join("/")}' does not refer to a dictionary`, { file: manifestFile, hints: [`in ${s.sopsFile}`] });
+    }
+    let next: Value | undefined;
+    for (const it of cur.items) if (!(it instanceof Comment) && it.key === parts[i]) next = it.value;
+    if (next === undefined) {
+      throw new HushError("GENERIC", `secret ${JSON.stringify(s.name)}: the key '${so_far}' cannot be found in ${s.sopsFile}`, {
+        file: manifestFile,
+        hints: ["nothing was installed; the current generation is unchanged"],
+      });
+    }
+    cur = next;
+  }
+  if (isMap(cur) || isList(cur)) throw new HushError("GENERIC", `secret ${JSON.stringify(s.name)}: the value of key '${key}' is not a string`, { file: manifestFile, hints: [`in ${s.sopsFile}`] });
+  if (cur instanceof Uint8Array) return cur;
+  return utf8.encode(typeof cur === "string" ? cur : valToString(cur));
+}
+
+async function decryptAll(ctx: FileCtx, m: Manifest, rooted: (p: string) => string, manifestFile: string): Promise<Map<string, Uint8Array>> {
+  const trees = new Map<string, TreeMap>();
+  const whole = new Map<string, Uint8Array>();
+  const out = new Map<string, Uint8Array>();
+  for (const s of m.secrets) {
+    const file = rooted(s.sopsFile);
+    const cacheKey = `${s.format}\0${file}`;
+    try {
+      if (s.key === "" || s.format === "binary" || s.format === "dotenv" || s.format === "ini") {
+        let b = whole.get(cacheKey);
+        if (b === undefined) {
+          b = await decryptFile(ctx, { file, inputType: s.format, outputType: s.format });
+          whole.set(cacheKey, b);
+        }
+        out.set(s.name, b);
+        continue;
+      }
+      let t = trees.get(cacheKey);
+      if (t === undefined) {
+        const { doc } = await openSops(ctx, { file, inputType: s.format });
+        t = doc.branches[0] ?? { kind: "map", items: [] };
+        trees.set(cacheKey, t);
+      }
+      out.set(s.name, lookupKey(t, s.key, s, manifestFile));
+    } catch (e) {
+      if (e instanceof HushError && e.file !== manifestFile) e.hints.push(`while decrypting secret ${JSON.stringify(s.name)}; nothing was installed`);
+      throw e;
+    }
+  }
+  return out;
+}
+
+async function writeSecretFile(path: string, s: Resolved, doChown: boolean): Promise<void> {
+  const fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+  try {
+    await fh.writeFile(s.value);
+    if (doChown) await fh.chown(s.owner_, s.group_);
+    await fh.chmod(s.mode); // after chown, which may clear set-id bits; not subject to the umask
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function mkdirOwned(dir: string, keysGid: number, doChown: boolean): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o751 });
+  await chmod(dir, 0o751);
+  if (doChown) await chown(dir, 0, keysGid);
+}
+
+/** A symlink `link` → `target`, replacing what is there atomically (temp name in the same dir + rename). */
+async function atomicSymlink(target: string, link: string, owner: { uid: number; gid: number } | null): Promise<void> {
+  await mkdir(dirname(link), { recursive: true, mode: 0o755 });
+  try {
+    const st = await lstat(link);
+    if (st.isSymbolicLink() && (await readlink(link)) === target && (owner === null || (st.uid === owner.uid && st.gid === owner.gid))) return;
+    // never delete a directory someone put where a secret's link goes (sops-nix's os.Remove fails there too)
+    if (st.isDirectory()) throw new HushError("WRITE_OUTPUT", "cannot replace a directory with the secret's symlink", { file: link });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const tmp = await mkdtemp(join(dirname(link), `.${basename(link)}.`));
+  try {
+    const p = join(tmp, "link");
+    await symlink(target, p);
+    if (owner !== null) await lchown(p, owner.uid, owner.gid);
+    await rename(p, link);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) await walk(join(d, e.name));
+      else out.push(relative(dir, join(d, e.name)));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/**
+ * Installs the manifest's secrets (see the file header).
+ * @throws HushError CONFIG (manifest, users), OWNER (not root), GENERIC (missing key, naming secret and key),
+ *   the decrypt errors of the file workflows, WRITE_OUTPUT (disk)
+ */
+export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<InstallReport> {
+  const manifestFile = o.manifest;
+  let text: string;
+  try {
+    text = await readFile(isAbsolute(o.manifest) ? o.manifest : resolve(ctx.cwd, o.manifest), "utf8");
+  } catch {
+    throw new HushError("READ_INPUT", "cannot read the manifest", { file: manifestFile });
+  }
+  const m = parseManifest(text, manifestFile, ctx.env["XDG_RUNTIME_DIR"]);
+  const root = o.root === undefined ? undefined : resolve(ctx.cwd, o.root);
+  const rooted = (p: string): string => (isAbsolute(p) ? (root === undefined ? p : join(root, p)) : resolve(ctx.cwd, p));
+  const etc = root !== undefined && existsSync(join(root, "etc", "passwd")) ? join(root, "etc") : "/etc";
+  const me = process.getuid?.() ?? 0;
+  const doChown = !m.userMode && me === 0;
+
+  const resolved: Resolved[] = [];
+  for (const s of m.secrets) {
+    let uid: number;
+    let gid: number;
+    try {
+      uid = s.owner === undefined ? s.uid : lookupUid(s.owner, etc);
+      gid = s.group === undefined ? s.gid : lookupGid(s.group, etc);
+    } catch (e) {
+      throw e instanceof HushError ? new HushError("CONFIG", `secret ${JSON.stringify(s.name)}: ${e.message}`, { file: manifestFile, hints: e.hints }) : e;
+    }
+    if (!m.userMode && me !== 0 && (uid !== me || gid !== process.getgid?.())) {
+      throw new HushError("OWNER", `secret ${JSON.stringify(s.name)}: only root can install it as ${s.owner ?? uid}:${s.group ?? gid}`, {
+        file: manifestFile,
+        hints: ["run as root (as sops-nix does at activation), or set userMode: true to install as yourself without chown"],
+      });
+    }
+    resolved.push({ ...s, owner_: uid, group_: gid, value: new Uint8Array() });
+  }
+  let keysGid = 0;
+  if (doChown) {
+    try {
+      keysGid = lookupGid("keys", etc);
+    } catch {
+      keysGid = lookupGid("nogroup", etc);
+    }
+  }
+
+  const env = { ...ctx.env };
+  if (m.ageKeyFile !== undefined) env["SOPS_AGE_KEY_FILE"] = rooted(m.ageKeyFile);
+  if (m.ageSshKeyPath !== undefined) env["SOPS_AGE_SSH_PRIVATE_KEY_FILE"] = rooted(m.ageSshKeyPath);
+  if (m.gnupgHome !== undefined) env["GNUPGHOME"] = rooted(m.gnupgHome);
+  const values = await decryptAll({ ...ctx, env }, m, rooted, manifestFile);
+  for (const r of resolved) r.value = values.get(r.name)!;
+
+  const mountHost = rooted(m.secretsMountPoint);
+  const linkHost = rooted(m.symlinkPath);
+  await mkdir(mountHost, { recursive: true, mode: 0o751 });
+  if (doChown) await chown(mountHost, 0, keysGid);
+
+  let generation = 0;
+  let oldGen: string | undefined;
+  try {
+    const target = await readlink(linkHost);
+    if (target.startsWith(m.secretsMountPoint)) {
+      generation = Number(basename(target));
+      if (!Number.isSafeInteger(generation)) throw new HushError("GENERIC", `cannot parse ${basename(target)} of ${target} as a generation number`, { file: m.symlinkPath });
+      oldGen = join(mountHost, basename(target));
+    }
+  } catch (e) {
+    if (e instanceof HushError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EINVAL") await rm(linkHost, { recursive: true, force: true }); // a real file or directory: sops-nix replaces it
+    else if (code !== "ENOENT") throw new HushError("GENERIC", `cannot access ${m.symlinkPath}: ${code}`, { cause: e });
+  }
+  generation++;
+  const genHost = join(mountHost, String(generation));
+  const genInRoot = join(m.secretsMountPoint, String(generation));
+  await rm(genHost, { recursive: true, force: true });
+  try {
+    await mkdirOwned(genHost, keysGid, doChown);
+    for (const s of resolved) {
+      const p = join(genHost, s.name);
+      if (s.name.includes("/")) {
+        let d = genHost;
+        for (const part of s.name.split("/").slice(0, -1)) {
+          d = join(d, part);
+          await mkdirOwned(d, keysGid, doChown);
+        }
+      }
+      await writeSecretFile(p, s, doChown);
+    }
+  } catch (e) {
+    await rm(genHost, { recursive: true, force: true });
+    if (e instanceof HushError) throw e;
+    throw new HushError("WRITE_OUTPUT", `cannot write the new generation: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: genHost, cause: e });
+  }
+
+  // what changed, against the generation the symlink pointed at
+  const added: string[] = [];
+  const changed: string[] = [];
+  const before = oldGen === undefined ? [] : await listFiles(oldGen);
+  for (const s of resolved) {
+    let old: Buffer | null = null;
+    if (oldGen !== undefined) old = await readFile(join(oldGen, s.name)).catch(() => null);
+    if (old === null) added.push(s.name);
+    else if (!old.equals(Buffer.from(s.value))) changed.push(s.name);
+  }
+  const names = new Set(resolved.map((s) => s.name));
+  const removed = before.filter((n) => !names.has(n));
+
+  await atomicSymlink(genInRoot, linkHost, null);
+  for (const s of resolved) {
+    const targetFile = join(m.symlinkPath, s.name);
+    if (targetFile === s.path) continue;
+    await atomicSymlink(targetFile, rooted(s.path), doChown ? { uid: s.owner_, gid: s.group_ } : null);
+  }
+
+  const pruned: number[] = [];
+  if (m.keepGenerations > 0) {
+    for (const n of await readdir(mountHost)) {
+      if (!/^\d+$/.test(n)) continue;
+      const g = Number(n);
+      if (g !== generation && generation - m.keepGenerations >= g) {
+        await rm(join(mountHost, n), { recursive: true, force: true });
+        pruned.push(g);
+      }
+    }
+  }
+  return { generation, dir: genHost, symlinkPath: m.symlinkPath, added, changed, removed, pruned: pruned.sort((a, b) => a - b) };
+}

@@ -1,0 +1,168 @@
+/**
+ * The sops-nix manifest (Mic92/sops-nix pkgs/sops-install-secrets main.go `manifest`), as JSON.
+ *
+ * Supported: secrets[] {name, key, path, owner | uid, group | gid, sopsFile, format (yaml | json | dotenv
+ * | ini | binary; "" = yaml), mode (octal string; missing = "0400"), restartUnits/reloadUnits (accepted,
+ * ignored: hush restarts nothing)}, secretsMountPoint, symlinkPath, keepGenerations, ageKeyFile (used as
+ * SOPS_AGE_KEY_FILE), ageSshKeyPaths (one path, as SOPS_AGE_SSH_PRIVATE_KEY_FILE), gnupgHome (as GNUPGHOME),
+ * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs and logging (accepted; hush mounts nothing).
+ * Refused with a clear error: templates, placeholderBySecretName with templates, sshKeyPaths (ssh keys as
+ * GPG keys), more than one ageSshKeyPaths entry. Every problem is collected with its JSON path.
+ */
+import { HushError } from "../../errors.js";
+
+export type SecretFormat = "yaml" | "json" | "dotenv" | "ini" | "binary";
+
+/** One secret to materialise. */
+export interface ManifestSecret {
+  name: string;
+  /** `a/b` (sops-nix's slash-separated key path); "" = the whole decrypted file. */
+  key: string;
+  path: string;
+  owner?: string;
+  uid: number;
+  group?: string;
+  gid: number;
+  sopsFile: string;
+  format: SecretFormat;
+  mode: number;
+}
+
+/** The parts of the manifest hush uses. */
+export interface Manifest {
+  secrets: ManifestSecret[];
+  secretsMountPoint: string;
+  symlinkPath: string;
+  keepGenerations: number;
+  ageKeyFile?: string;
+  ageSshKeyPath?: string;
+  gnupgHome?: string;
+  userMode: boolean;
+}
+
+const FORMATS = new Set(["yaml", "json", "dotenv", "ini", "binary"]);
+const SECRET_KEYS = new Set(["name", "key", "path", "owner", "uid", "group", "gid", "sopsFile", "format", "mode", "restartUnits", "reloadUnits"]);
+
+/** sops-nix's `%r` (runtime dir) and `%%` (a literal %) in user-mode paths. */
+export function replaceRuntimeDir(path: string, runDir: string): string {
+  return path.split("%%").map((p) => p.replaceAll("%r", runDir)).join("%");
+}
+
+/**
+ * Parses and validates a manifest.
+ * @throws HushError CONFIG listing every problem with its JSON path (`secrets[1].mode: …`)
+ */
+export function parseManifest(text: string, file: string, runDir: string | undefined): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new HushError("CONFIG", `the manifest is not valid JSON: ${(e as Error).message}`, { file });
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new HushError("CONFIG", "the manifest must be a JSON object", { file });
+  const m = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  const str = (o: Record<string, unknown>, k: string, at: string, required = false): string | undefined => {
+    const v = o[k];
+    if (v === undefined || v === null) {
+      if (required) problems.push(`${at}${k}: required`);
+      return undefined;
+    }
+    if (typeof v !== "string") {
+      problems.push(`${at}${k}: must be a string`);
+      return undefined;
+    }
+    if (required && v === "") problems.push(`${at}${k}: must not be empty`);
+    return v;
+  };
+  const userMode = m["userMode"] === true;
+  if (userMode && runDir === undefined) problems.push("userMode: needs $XDG_RUNTIME_DIR to be set");
+  const fix = (p: string): string => (userMode ? replaceRuntimeDir(p, runDir ?? "") : p);
+  const mount = str(m, "secretsMountPoint", "", true);
+  const link = str(m, "symlinkPath", "", true);
+  let keep = 0;
+  if (m["keepGenerations"] !== undefined && m["keepGenerations"] !== null) {
+    const k = m["keepGenerations"];
+    if (typeof k === "number" && Number.isInteger(k) && k >= 0) keep = k;
+    else problems.push("keepGenerations: must be a whole number ≥ 0");
+  }
+  if (Array.isArray(m["templates"]) && m["templates"].length > 0) problems.push("templates: not supported by hush install-secrets (render them with hush deploy)");
+  if (Array.isArray(m["sshKeyPaths"]) && m["sshKeyPaths"].length > 0) problems.push("sshKeyPaths: ssh keys as GPG keys are not supported; use ageSshKeyPaths");
+  let ageSsh: string | undefined;
+  const agePaths = m["ageSshKeyPaths"];
+  if (Array.isArray(agePaths) && agePaths.length > 0) {
+    if (agePaths.length > 1) problems.push("ageSshKeyPaths: hush takes one ssh key (SOPS_AGE_SSH_PRIVATE_KEY_FILE)");
+    if (typeof agePaths[0] === "string") ageSsh = agePaths[0];
+    else problems.push("ageSshKeyPaths[0]: must be a string");
+  }
+  const secrets: ManifestSecret[] = [];
+  const list = m["secrets"];
+  if (list !== undefined && list !== null && !Array.isArray(list)) problems.push("secrets: must be a list");
+  const names = new Set<string>();
+  for (const [i, s] of (Array.isArray(list) ? list : []).entries()) {
+    const at = `secrets[${i}].`;
+    if (s === null || typeof s !== "object" || Array.isArray(s)) {
+      problems.push(`secrets[${i}]: must be an object`);
+      continue;
+    }
+    const o = s as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!SECRET_KEYS.has(k)) problems.push(`${at}${k}: unknown field`);
+    const name = str(o, "name", at, true);
+    const key = str(o, "key", at) ?? "";
+    const path = str(o, "path", at, true);
+    const sopsFile = str(o, "sopsFile", at, true);
+    const owner = str(o, "owner", at);
+    const group = str(o, "group", at);
+    const formatRaw = str(o, "format", at) ?? "";
+    const format = (formatRaw === "" ? "yaml" : formatRaw) as SecretFormat;
+    if (!FORMATS.has(format)) problems.push(`${at}format: unsupported format ${JSON.stringify(formatRaw)} (yaml, json, dotenv, ini, binary)`);
+    const modeText = str(o, "mode", at) ?? "0400";
+    const mode = /^[0-7]{1,4}$/.test(modeText) ? parseInt(modeText, 8) : null;
+    if (mode === null) problems.push(`${at}mode: invalid octal mode ${JSON.stringify(modeText)}`);
+    const id = (k: "uid" | "gid"): number => {
+      const v = o[k];
+      if (v === undefined || v === null) return 0;
+      if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
+      problems.push(`${at}${k}: must be a whole number ≥ 0`);
+      return 0;
+    };
+    const uid = id("uid");
+    const gid = id("gid");
+    if (name !== undefined) {
+      if (names.has(name)) problems.push(`${at}name: ${JSON.stringify(name)} appears twice`);
+      names.add(name);
+      if (name.startsWith("/") || name.split("/").some((p) => p === ".." || p === "." || p === "")) problems.push(`${at}name: must be a relative path without . or .. parts`);
+    }
+    if (name === undefined || path === undefined || sopsFile === undefined || mode === null || !FORMATS.has(format)) continue;
+    secrets.push({
+      name,
+      key,
+      path: fix(path),
+      sopsFile,
+      format,
+      mode,
+      uid,
+      gid,
+      ...(owner === undefined ? {} : { owner }),
+      ...(group === undefined ? {} : { group }),
+    });
+  }
+  if (problems.length > 0 || mount === undefined || link === undefined) {
+    throw new HushError("CONFIG", problems.length === 1 ? `manifest is not valid: ${problems[0]}` : `manifest is not valid: ${problems.length} problems`, {
+      file,
+      hints: problems.length === 1 ? [] : problems,
+    });
+  }
+  const ageKeyFile = str(m, "ageKeyFile", "");
+  const gnupgHome = str(m, "gnupgHome", "");
+  return {
+    secrets,
+    secretsMountPoint: fix(mount),
+    symlinkPath: fix(link),
+    keepGenerations: keep,
+    userMode,
+    ...(ageKeyFile === undefined || ageKeyFile === "" ? {} : { ageKeyFile }),
+    ...(ageSsh === undefined ? {} : { ageSshKeyPath: ageSsh }),
+    ...(gnupgHome === undefined || gnupgHome === "" ? {} : { gnupgHome }),
+  };
+}

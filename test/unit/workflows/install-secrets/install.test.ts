@@ -1,0 +1,191 @@
+/**
+ * install-secrets in a temp root, checking what sops-nix's own tests check (pkgs/sops-install-secrets
+ * main_test.go): the per-secret symlink, file modes, owners by name (when running as root), contents for
+ * every format, the generation symlink moving on, plus pruning and the failure paths.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { HushError } from "../../../../src/errors.js";
+import { encryptFile } from "../../../../src/workflows/files/index.js";
+import { installSecrets, parseManifest } from "../../../../src/workflows/install-secrets/index.js";
+import { testRepo, type TestRepo } from "../bulk/_ctx.js";
+
+const IS_ROOT = process.getuid?.() === 0;
+
+interface Fixture extends TestRepo {
+  root: string;
+  manifest: (extra?: Record<string, unknown>, secrets?: Record<string, unknown>[]) => string;
+}
+
+async function fixture(): Promise<Fixture> {
+  const r = testRepo("hush-install-");
+  const root = join(r.dir, "root");
+  const store = join(root, "nix/store/abc-secrets");
+  mkdirSync(store, { recursive: true });
+  mkdirSync(join(root, "etc/keys"), { recursive: true });
+  writeFileSync(join(root, "etc/keys/age.txt"), readFileSync(r.keyFile));
+  const enc = async (name: string, text: string | Buffer, type?: string): Promise<void> => {
+    const plain = join(r.dir, name);
+    writeFileSync(plain, text);
+    writeFileSync(join(store, name), await encryptFile(r.ctx, { file: plain, age: r.recipient, ...(type === undefined ? {} : { inputType: type, outputType: type }) }));
+  };
+  await enc("secrets.yaml", "test_key: test_value\nnested:\n  db:\n    password: pa55 word\n  port: 5432\n");
+  await enc("secrets.json", '{"test_key": "json_value"}');
+  await enc("secrets.env", "A=1\nB=two\n");
+  await enc("secrets.bin", Buffer.from([0, 1, 2, 255, 10, 13]), "binary");
+  // a ctx whose own identities are useless: the manifest's ageKeyFile must be what decrypts
+  r.ctx.env = { PATH: process.env["PATH"] ?? "", HOME: r.dir };
+  const base = (name: string, extra: Record<string, unknown>): Record<string, unknown> => ({
+    name, key: "", path: `/run/secrets/${name}`, sopsFile: `/nix/store/abc-secrets/secrets.yaml`, format: "yaml", mode: "0400", restartUnits: ["x.service"], ...extra,
+  });
+  const secrets = [
+    base("test", { key: "test_key", owner: "nobody", group: "nogroup", path: "/var/lib/app/test-target" }),
+    base("test2", { key: "test_key", format: "json", sopsFile: "/nix/store/abc-secrets/secrets.json", mode: "0700", owner: "root", group: "root" }),
+    base("test3", { format: "binary", sopsFile: "/nix/store/abc-secrets/secrets.bin" }),
+    base("test4", { format: "dotenv", sopsFile: "/nix/store/abc-secrets/secrets.env" }),
+    base("db/password", { key: "nested/db/password", uid: 65534, gid: 65534, mode: "0440" }),
+    base("port", { key: "nested/port" }),
+  ];
+  const manifest = (extra: Record<string, unknown> = {}, s: Record<string, unknown>[] = secrets): string => {
+    const p = join(r.dir, "manifest.json");
+    writeFileSync(p, JSON.stringify({ secrets: s, secretsMountPoint: "/run/secrets.d", symlinkPath: "/run/secrets", keepGenerations: 1, ageKeyFile: "/etc/keys/age.txt", logging: { keyImport: false }, ...extra }));
+    return p;
+  };
+  return { ...r, root, manifest };
+}
+
+/** Follows a symlink chain inside the root (targets are paths as seen inside it). */
+function inRoot(root: string, p: string): string {
+  let cur = join(root, p);
+  for (let i = 0; i < 10; i++) {
+    // resolve parent components inside the root first
+    const parts = cur.slice(root.length + 1).split("/");
+    let acc = root;
+    for (const part of parts) {
+      acc = join(acc, part);
+      if (lstatSync(acc, { throwIfNoEntry: false })?.isSymbolicLink()) acc = join(root, readlinkSync(acc));
+    }
+    if (acc === cur) return cur;
+    cur = acc;
+  }
+  return cur;
+}
+
+describe("install-secrets", () => {
+  it("materialises one file per secret with mode, owner, content, symlinks and a first generation", async () => {
+    const f = await fixture();
+    const rep = await installSecrets(f.ctx, { manifest: f.manifest(), root: f.root });
+    assert.equal(rep.generation, 1);
+    assert.deepEqual(rep.added, ["test", "test2", "test3", "test4", "db/password", "port"]);
+    assert.equal(readlinkSync(join(f.root, "run/secrets")), "/run/secrets.d/1");
+    const gen = join(f.root, "run/secrets.d/1");
+    assert.equal(statSync(gen).mode & 0o777, 0o751);
+    // the secret with a path outside the mount is a symlink to <symlinkPath>/<name>
+    const link = join(f.root, "var/lib/app/test-target");
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readlinkSync(link), "/run/secrets/test");
+    const file = inRoot(f.root, "/var/lib/app/test-target");
+    assert.equal(file, join(gen, "test"));
+    assert.equal(readFileSync(file, "utf8"), "test_value");
+    assert.equal(statSync(file).mode & 0o777, 0o400);
+    // a secret whose path is <symlinkPath>/<name> gets no extra link
+    assert.ok(!existsSync(join(f.root, "run/secrets/test2")) || !lstatSync(join(gen, "test2")).isSymbolicLink());
+    assert.equal(readFileSync(join(gen, "test2"), "utf8"), "json_value");
+    assert.equal(statSync(join(gen, "test2")).mode & 0o777, 0o700);
+    assert.deepEqual([...readFileSync(join(gen, "test3"))], [0, 1, 2, 255, 10, 13]);
+    assert.equal(readFileSync(join(gen, "test4"), "utf8"), "A=1\nB=two\n");
+    assert.equal(readFileSync(join(gen, "db/password"), "utf8"), "pa55 word");
+    assert.equal(statSync(join(gen, "db")).mode & 0o777, 0o751);
+    assert.equal(readFileSync(join(gen, "port"), "utf8"), "5432");
+    if (IS_ROOT) {
+      const st = statSync(file);
+      assert.deepEqual([st.uid, st.gid], [65534, 65534]); // nobody:nogroup by name
+      assert.deepEqual([statSync(join(gen, "test2")).uid, statSync(join(gen, "test2")).gid], [0, 0]);
+      assert.deepEqual([statSync(join(gen, "db/password")).uid, statSync(join(gen, "db/password")).gid], [65534, 65534]); // by uid/gid
+      assert.deepEqual([lstatSync(link).uid, lstatSync(link).gid], [65534, 65534]); // the link too, as sops-nix lchowns it
+      const nogroup = 65534;
+      const keys = statSync(gen).gid;
+      assert.ok(keys === nogroup || keys > 0, "generation dir is root:keys (or nogroup)");
+      assert.equal(statSync(gen).uid, 0);
+    }
+  });
+
+  it("moves to a new generation on every run and prunes beyond keepGenerations", async () => {
+    const f = await fixture();
+    const m = f.manifest();
+    await installSecrets(f.ctx, { manifest: m, root: f.root });
+    const second = await installSecrets(f.ctx, { manifest: m, root: f.root });
+    assert.equal(second.generation, 2);
+    assert.deepEqual([second.added, second.changed, second.removed], [[], [], []]);
+    assert.equal(readlinkSync(join(f.root, "run/secrets")), "/run/secrets.d/2");
+    // keepGenerations 1 (sops-nix: prune every generation <= current - keep): only the current one stays
+    assert.deepEqual(readdirSync(join(f.root, "run/secrets.d")).sort(), ["2"]);
+    const third = await installSecrets(f.ctx, { manifest: f.manifest({ keepGenerations: 2 }), root: f.root });
+    assert.deepEqual(third.pruned, []);
+    assert.deepEqual(readdirSync(join(f.root, "run/secrets.d")).sort(), ["2", "3"]);
+    const fourth = await installSecrets(f.ctx, { manifest: f.manifest({ keepGenerations: 2 }), root: f.root });
+    assert.deepEqual(fourth.pruned, [2]);
+    assert.deepEqual(readdirSync(join(f.root, "run/secrets.d")).sort(), ["3", "4"]);
+    // keepGenerations 0 keeps everything
+    const all = f.manifest({ keepGenerations: 0 });
+    await installSecrets(f.ctx, { manifest: all, root: f.root });
+    assert.deepEqual(readdirSync(join(f.root, "run/secrets.d")).sort(), ["3", "4", "5"]);
+    // a removed secret is reported, a secret now from another key is reported as modified
+    const fewer = JSON.parse(readFileSync(all, "utf8")) as { secrets: Record<string, unknown>[] };
+    fewer.secrets = fewer.secrets.filter((s) => s["name"] !== "test4");
+    (fewer.secrets.find((s) => s["name"] === "port")!)["key"] = "test_key";
+    writeFileSync(all, JSON.stringify(fewer));
+    const r6 = await installSecrets(f.ctx, { manifest: all, root: f.root });
+    assert.deepEqual([r6.changed, r6.removed], [["port"], ["test4"]]);
+    assert.ok(!existsSync(join(f.root, "run/secrets.d/6/test4")));
+  });
+
+  it("a key missing in the source file names the secret and the key, and switches nothing", async () => {
+    const f = await fixture();
+    const m = f.manifest();
+    await installSecrets(f.ctx, { manifest: m, root: f.root });
+    const bad = f.manifest({}, [{ name: "x", key: "nested/nope", path: "/run/secrets/x", sopsFile: "/nix/store/abc-secrets/secrets.yaml", format: "yaml", mode: "0400" }]);
+    await assert.rejects(installSecrets(f.ctx, { manifest: bad, root: f.root }), (e: unknown) =>
+      e instanceof HushError && e.message === `secret "x": the key 'nested/nope' cannot be found in /nix/store/abc-secrets/secrets.yaml` && !e.message.includes("pa55"));
+    assert.equal(readlinkSync(join(f.root, "run/secrets")), "/run/secrets.d/1");
+    assert.deepEqual(readdirSync(join(f.root, "run/secrets.d")), ["1"]);
+    const notString = f.manifest({}, [{ name: "x", key: "nested", path: "/run/secrets/x", sopsFile: "/nix/store/abc-secrets/secrets.yaml", mode: "0400" }]);
+    await assert.rejects(installSecrets(f.ctx, { manifest: notString, root: f.root }), /the value of key 'nested' is not a string/);
+  });
+
+  it("without the manifest's age key nothing decrypts, and nothing is installed", async () => {
+    const f = await fixture();
+    await assert.rejects(installSecrets(f.ctx, { manifest: f.manifest({ ageKeyFile: undefined }), root: f.root }), (e: unknown) => e instanceof HushError && e.code === "NO_DECRYPTION_KEY");
+    assert.ok(!existsSync(join(f.root, "run/secrets")));
+  });
+
+  it("userMode installs as the caller without chown, with %r as $XDG_RUNTIME_DIR", async () => {
+    const f = await fixture();
+    const run = join(f.dir, "xdg");
+    f.ctx.env = { ...f.ctx.env, XDG_RUNTIME_DIR: run };
+    const m = f.manifest({ userMode: true, secretsMountPoint: "%r/secrets.d", symlinkPath: "%r/secrets", ageKeyFile: join(f.root, "etc/keys/age.txt") }, [
+      { name: "t", key: "test_key", path: "%r/secrets/t", sopsFile: join(f.root, "nix/store/abc-secrets/secrets.yaml"), owner: "nobody", mode: "0400" },
+    ]);
+    await installSecrets(f.ctx, { manifest: m });
+    assert.equal(readlinkSync(join(run, "secrets")), join(run, "secrets.d/1"));
+    const st = statSync(join(run, "secrets/t"));
+    assert.equal(st.uid, process.getuid?.());
+    assert.equal(readFileSync(join(run, "secrets/t"), "utf8"), "test_value");
+  });
+
+  it("refuses what it does not support, listing every problem with its JSON path", () => {
+    assert.throws(
+      () => parseManifest(JSON.stringify({ secrets: [{ name: "a", path: "/p", sopsFile: "/f", mode: "9", format: "toml", colour: 1 }, { name: "../x" }], templates: [{ name: "t" }], sshKeyPaths: ["/k"] }), "m.json", undefined),
+      (e: unknown) => {
+        assert.ok(e instanceof HushError && e.code === "CONFIG");
+        const all = e.hints.join("\n");
+        for (const want of ["secretsMountPoint: required", "symlinkPath: required", "templates: not supported", "sshKeyPaths: ssh keys as GPG keys are not supported", 'secrets[0].mode: invalid octal mode "9"', 'secrets[0].format: unsupported format "toml"', "secrets[0].colour: unknown field", "secrets[1].name: must be a relative path", "secrets[1].path: required"]) {
+          assert.ok(all.includes(want), `missing ${want} in\n${all}`);
+        }
+        return true;
+      },
+    );
+  });
+});
