@@ -34,7 +34,7 @@ export async function runGuard(ctx: FileCtx, argv: string[]): Promise<number> {
 }
 
 /** The command line of this hush: node and the bundle, absolute (what the hook runs). */
-function selfCommand(): string[] {
+export function selfCommand(): string[] {
   const script = process.argv[1];
   if (script === undefined) return [process.execPath];
   let real = script;

@@ -8,12 +8,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { HushError } from "../../errors.js";
-import { sealDocument } from "../../engine/index.js";
+import { IvStash, sealDocument } from "../../engine/index.js";
 import type { TreeMap } from "../../tree/index.js";
 import { writeFileAtomic } from "../../sys/atomic-write.js";
 import { createPrivateTempDir, removePrivateTempDir } from "../../sys/private-temp.js";
 import { lookPath, runInherit } from "../../sys/spawn.js";
 import { shlexSplit } from "../../sys/shlex.js";
+import { markerLines, readConflict } from "../git/index.js";
 import { absPath, freshKeys, HUSH_SOPS_VERSION, open, pickStore, reseal, resolvePlan, storeIndent, type DecryptOptions, type FileCtx, type PlanFlags } from "../files/index.js";
 
 const EXAMPLES: Record<string, string> = {
@@ -54,12 +55,23 @@ export async function editFile(ctx: FileCtx, o: EditOptions): Promise<Uint8Array
   let sealRaw: (bytes: Uint8Array) => Promise<Uint8Array>;
   const binary = pickStore(o.file, "binary");
   const rawBranch = (bytes: Uint8Array): TreeMap[] => [{ kind: "map", items: [{ key: "data", value: bytes }] }];
+  // A merge conflict left by `hush git merge`: the marked document is edited, and saved with the real
+  // file's selector once no marker remains (docs/decisions.md).
+  let conflict = false;
   if (exists) {
     const { doc } = await open(ctx, o);
     const indent = o.indent ?? storeIndent(ctx, store, o.configPath);
-    plaintext = store.emitPlain(doc.branches, indent === undefined ? {} : { indent });
     const version = newerVersion(doc.metadata.version);
-    finish = async (branches) => reseal(ctx, o, doc, branches, store, { ...doc.metadata, version });
+    const marked = readConflict(store, doc.branches);
+    if (marked !== null) {
+      conflict = true;
+      plaintext = new TextEncoder().encode(marked.text);
+      const meta = { ...doc.metadata, selector: marked.settings.selector, macOnlyEncrypted: marked.settings.macOnlyEncrypted, version };
+      finish = async (branches) => reseal(ctx, o, { ...doc, stash: new IvStash() }, branches, store, meta);
+    } else {
+      plaintext = store.emitPlain(doc.branches, indent === undefined ? {} : { indent });
+      finish = async (branches) => reseal(ctx, o, doc, branches, store, { ...doc.metadata, version });
+    }
     sealRaw = async (bytes) =>
       sealDocument(binary, rawBranch(bytes), { ...doc.metadata, selector: null, macOnlyEncrypted: false }, doc.dataKey, { now: ctx.now(), randomBytes: ctx.randomBytes });
   } else {
@@ -85,9 +97,15 @@ export async function editFile(ctx: FileCtx, o: EditOptions): Promise<Uint8Array
       const st = await runInherit([...editor, tmp], { env: ctx.env, cwd: ctx.cwd, errorCode: "NO_EDITOR" });
       if (st.exitCode !== 0) throw new HushError("NO_EDITOR", `could not run editor: it exited with status ${st.exitCode}`);
       const edited = readFileSync(tmp);
-      if (exists && sha256(edited) === before) throw new HushError("FILE_NOT_MODIFIED", "file has not changed, exiting");
+      const markers = conflict ? markerLines(Buffer.from(edited).toString("utf8")) : [];
+      if (markers.length === 0 && exists && sha256(edited) === before) throw new HushError("FILE_NOT_MODIFIED", "file has not changed, exiting");
       let problem: HushError;
       try {
+        if (markers.length > 0)
+          throw new HushError("PARSE", `merge conflict markers remain (line${markers.length === 1 ? "" : "s"} ${markers.join(", ")}): keep one side of each conflict and delete the marker lines`, {
+            file: o.file,
+            line: markers[0]!,
+          });
         const branches = store.loadPlain(edited, { file: o.file });
         if (branches.length > 0 && store.hasMetadata(branches[0] as TreeMap))
           throw new HushError("PARSE", "the edited file contains a top-level sops entry, which is reserved for metadata", { file: o.file });
@@ -99,6 +117,7 @@ export async function editFile(ctx: FileCtx, o: EditOptions): Promise<Uint8Array
       }
       const answer = await ctx.prompt(`hush: error: ${problem.file ?? o.file}${problem.line === undefined ? "" : `:${problem.line}`}: ${problem.message}\nPress enter to return to the editor, or Ctrl+C to exit.`);
       if (answer === null) {
+        if (conflict && sha256(edited) === before) throw problem; // nothing of the user's to keep
         const keep = `${o.file}.hush-rejected-edit`;
         await writeFileAtomic(absPath(ctx, keep), await sealRaw(edited));
         problem.hints.push(`your edit was kept, encrypted, in ${keep}; see it with: hush decrypt --input-type binary ${keep}`);
