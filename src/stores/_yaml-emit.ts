@@ -25,6 +25,13 @@ export interface YScalar extends Comments {
   style: ScalarStyle;
   /** Explicit tag written before the value (only `!!binary` in practice). */
   tag?: string;
+  /** What stringNode worked out, reused by the emitter while `value` is unchanged. */
+  analyzed?: Analyzed;
+}
+interface Analyzed {
+  value: string;
+  length: number;
+  analysis: Analysis;
 }
 export interface YMap extends Comments {
   kind: "map";
@@ -89,22 +96,54 @@ function codePoints(s: string): number[] {
 /** Scalars whose code points and analysis stringNode already computed (the emitter needs both again). */
 const ANALYZED = new WeakMap<YScalar, { value: string; length: number; analysis: Analysis }>();
 
-/** Indexed code points of a string, without building an array when it has no surrogates. */
-interface Codes {
-  readonly length: number;
-  at(i: number): number;
-}
 const SURROGATE = /[\ud800-\udfff]/;
-function codesOf(s: string): Codes {
-  if (!SURROGATE.test(s)) return { length: s.length, at: (i) => s.charCodeAt(i) };
-  const cps = codePoints(s);
-  return { length: cps.length, at: (i) => cps[i] ?? 0 };
+/** Printable ASCII without space: no whitespace, no line break, nothing to escape (most values). */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+/** The characters that make a plain scalar unusable in flow context after its first character. */
+const FLOW_AFTER_FIRST = /[,?[\]{}:]/g;
+
+/** Number of code points of `s` (its length when it has no surrogate pairs). */
+function cpLength(s: string): number {
+  return SURROGATE.test(s) ? codePoints(s).length : s.length;
 }
 
-function analyzeScalar(cps: Codes): Analysis {
-  if (cps.length === 0) {
+/**
+ * libyaml yaml_emitter_analyze_scalar. The common case, printable ASCII without whitespace, is
+ * answered with two regex scans: in such a string only the first character, a `:` at the end, a
+ * `---`/`...` start and the flow indicators can matter (what the general loop below works out).
+ */
+function analyzeScalar(s: string): Analysis {
+  if (s.length === 0) {
     return { multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
   }
+  if (VISIBLE_ASCII.test(s)) {
+    const n = s.length;
+    const first = s.charCodeAt(0);
+    let blockInd = false;
+    let flowInd = false;
+    if (n >= 3 && (s.startsWith("---") || s.startsWith("..."))) {
+      blockInd = true;
+      flowInd = true;
+    }
+    if (FIRST_INDICATORS.has(first)) {
+      flowInd = true;
+      blockInd = true;
+    } else if (first === 0x3f || first === 0x3a) {
+      flowInd = true;
+      if (n === 1) blockInd = true;
+    } else if (first === 0x2d && n === 1) {
+      flowInd = true;
+      blockInd = true;
+    }
+    if (n > 1 && s.charCodeAt(n - 1) === 0x3a) blockInd = true;
+    if (!flowInd) {
+      FLOW_AFTER_FIRST.lastIndex = 1;
+      flowInd = FLOW_AFTER_FIRST.test(s);
+    }
+    return { multiline: false, flowPlain: !flowInd, blockPlain: !blockInd, singleQuoted: true, block: true };
+  }
+  const cps = SURROGATE.test(s) ? codePoints(s) : null;
+  const len = cps === null ? s.length : cps.length;
   let blockInd = false;
   let flowInd = false;
   let lineBreaks = false;
@@ -118,8 +157,8 @@ function analyzeScalar(cps: Codes): Analysis {
   let spaceBreak = false;
   let prevSpace = false;
   let prevBreak = false;
-  const at = (i: number): number => cps.at(i);
-  if (cps.length >= 3) {
+  const at = (i: number): number => (cps === null ? s.charCodeAt(i) : (cps[i] as number));
+  if (len >= 3) {
     const s3 = String.fromCodePoint(at(0), at(1), at(2));
     if (s3 === "---" || s3 === "...") {
       blockInd = true;
@@ -127,9 +166,9 @@ function analyzeScalar(cps: Codes): Analysis {
     }
   }
   let precededByWs = true;
-  for (let i = 0; i < cps.length; i++) {
+  for (let i = 0; i < len; i++) {
     const c = at(i);
-    const next = i + 1 < cps.length ? at(i + 1) : -1;
+    const next = i + 1 < len ? at(i + 1) : -1;
     const followedByWs = next === -1 || next === 0x20 || next === 0x09;
     if (i === 0) {
       if (FIRST_INDICATORS.has(c)) {
@@ -156,14 +195,14 @@ function analyzeScalar(cps: Codes): Analysis {
     else if (!isPrintableCp(c)) special = true;
     if (c === 0x20) {
       if (i === 0) leadingSpace = true;
-      if (i === cps.length - 1) trailingSpace = true;
+      if (i === len - 1) trailingSpace = true;
       if (prevBreak) breakSpace = true;
       prevSpace = true;
       prevBreak = false;
     } else if (isBreakCp(c)) {
       lineBreaks = true;
       if (i === 0) leadingBreak = true;
-      if (i === cps.length - 1) trailingBreak = true;
+      if (i === len - 1) trailingBreak = true;
       if (prevSpace) spaceBreak = true;
       prevSpace = false;
       prevBreak = true;
@@ -223,12 +262,10 @@ export function stringNode(s: string): YScalar {
   if (s.includes("\n")) style = "literal";
   else if (plainReadsAsString(s)) style = "plain";
   else style = "double";
-  const cps = codesOf(s);
-  const analysis = analyzeScalar(cps);
-  style = selectStyle(style, analysis, cps.length, false);
-  const node: YScalar = { kind: "scalar", value: s, style, ...noComments() };
-  ANALYZED.set(node, { value: s, length: cps.length, analysis });
-  return node;
+  const analysis = analyzeScalar(s);
+  const length = cpLength(s);
+  style = selectStyle(style, analysis, length, false);
+  return { kind: "scalar", value: s, style, head: "", line: "", foot: "", analyzed: { value: s, length, analysis } };
 }
 
 /** A scalar that is always written plain (numbers, booleans, null, timestamps). */
@@ -339,7 +376,7 @@ class Emitter {
   private scalarValue = "";
   private scalarLength = 0;
   private cpsCache: number[] | null = null;
-  private analysis: Analysis = analyzeScalar(codesOf(""));
+  private analysis: Analysis = analyzeScalar("");
 
   /** The current scalar's code points, made only for the styles that write them one by one. */
   private get scalarCps(): number[] {
@@ -464,7 +501,7 @@ class Emitter {
     if ("foot" in ev && ev.foot !== "") this.foot = ev.foot;
     if ("tail" in ev && ev.tail !== "") this.tail = ev.tail;
     if (ev.t === "scalar") {
-      const known = ANALYZED.get(ev.node);
+      const known = ev.node.analyzed;
       this.scalarValue = ev.node.value;
       this.cpsCache = null;
       if (known !== undefined && known.value === ev.node.value) {
@@ -472,9 +509,8 @@ class Emitter {
         this.scalarLength = known.length;
         this.analysis = known.analysis;
       } else {
-        const codes = codesOf(ev.node.value);
-        this.scalarLength = codes.length;
-        this.analysis = analyzeScalar(codes);
+        this.scalarLength = cpLength(ev.node.value);
+        this.analysis = analyzeScalar(ev.node.value);
       }
     }
   }

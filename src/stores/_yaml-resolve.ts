@@ -35,6 +35,8 @@ const FIXED: ReadonlyMap<string, Resolved> = new Map<string, Resolved>([
   ["<<", { tag: "merge", value: "<<" }],
 ]);
 
+const FIXED_MAX_LENGTH = Math.max(...Array.from(FIXED.keys(), (k) => k.length));
+
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
 /** Go strconv.ParseInt/ParseUint with base 0 (prefixes 0x, 0o, 0b and a bare leading 0 for octal). */
@@ -94,7 +96,8 @@ function parseGoFloat(s: string): number | undefined {
 
 /** Resolves a plain (untagged, unquoted) scalar the way yaml.v3 does. */
 export function resolvePlain(s: string): Resolved {
-  const fixed = FIXED.get(s);
+  // Every FIXED key is at most 5 characters; a long value is not hashed for the lookup.
+  const fixed = s.length <= FIXED_MAX_LENGTH ? FIXED.get(s) : undefined;
   if (fixed !== undefined) return fixed;
   const c = s.charAt(0);
   if (c === ".") {
