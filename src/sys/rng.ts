@@ -8,14 +8,32 @@
  * successive calls continue the stream. Without HUSH_TEST_MODE=1 the seed is ignored. Never use the seeded
  * stream for real secrets: anyone who knows the seed knows every byte.
  */
-import { createHash, randomBytes as cryptoRandomBytes } from "node:crypto";
+import { createHash, randomBytes as cryptoRandomBytes, randomFillSync } from "node:crypto";
 import { HUSH_TEST_SEED, isTestMode, type Env } from "./env-names.js";
 
 /** Returns `n` fresh random bytes. */
 export type RandomBytes = (n: number) => Uint8Array;
 
+// Small requests (IVs, data keys) are served from a pool filled by one CSPRNG call: a call into
+// OpenSSL costs about 4 µs, which was 40 ms of encrypting a 10,000-value file. Each byte is handed
+// out once and zeroed in the pool as it is handed out, so no key material stays behind in it.
+const POOL_SIZE = 8192;
+const POOLED_MAX = 256;
+const pool = new Uint8Array(POOL_SIZE);
+let poolUsed = POOL_SIZE;
+
 /** The operating system's CSPRNG (node:crypto). */
-export const systemRandomBytes: RandomBytes = (n) => new Uint8Array(cryptoRandomBytes(n));
+export const systemRandomBytes: RandomBytes = (n) => {
+  if (n > POOLED_MAX) return new Uint8Array(cryptoRandomBytes(n));
+  if (poolUsed + n > POOL_SIZE) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  const out = pool.slice(poolUsed, poolUsed + n);
+  pool.fill(0, poolUsed, poolUsed + n);
+  poolUsed += n;
+  return out;
+};
 
 /** A deterministic SHA-256 counter stream keyed by `seed` (see the file header). Not for real secrets. */
 export function seededRandomBytes(seed: string): RandomBytes {
