@@ -3,7 +3,7 @@
  * path as additional data, and the `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` string codec.
  * node:crypto only. The type tag sits outside the AEAD (sops's design); the MAC covers the typed value.
  */
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
 import { HushError } from "../errors.js";
 
 /** sops's nonce size: 32 bytes, not GCM's usual 12 (GHASH derives J0). */
@@ -23,14 +23,27 @@ const ENC_RE = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/s;
 // Go base64.StdEncoding accepts only canonical padded standard base64 (it skips \r and \n).
 const STD_B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+// One KeyObject per data key: node:crypto re-validates and copies a raw key on every cipher. The
+// bytes are compared on each use, so a caller that changes its key array in place gets a new one.
+const keyObjects = new WeakMap<Uint8Array, { bytes: Buffer; key: KeyObject }>();
+function keyObjectOf(key: Uint8Array): KeyObject {
+  const hit = keyObjects.get(key);
+  if (hit !== undefined && hit.bytes.equals(key)) return hit.key;
+  const bytes = Buffer.from(key);
+  const k = createSecretKey(bytes);
+  keyObjects.set(key, { bytes, key: k });
+  return k;
+}
+
 /** True when `s` looks like an encrypted sops value (used to tell encrypted from plain). */
 export function isEncString(s: string): boolean {
   return ENC_RE.test(s);
 }
 
 function decodeStdBase64(s: string, what: string): Uint8Array {
-  // Fast path: canonical base64 re-encodes to itself, which implies it matches STD_B64_RE.
-  // Anything else (line breaks, non-zero trailing bits, garbage) takes the exact regex path below.
+  // Fast path: canonical base64 re-encodes to itself, which implies it matches STD_B64_RE (this is
+  // faster than the regex: both conversions are native). Anything else (line breaks, non-zero
+  // trailing bits, garbage) takes the exact regex path below.
   if (s.length % 4 === 0) {
     const b = Buffer.from(s, "base64");
     if (b.toString("base64") === s) return b;
@@ -63,7 +76,7 @@ export function formatEnc(v: EncValue): string {
 
 /** Encrypts `plain` with AES-256-GCM under `key` and `iv`, authenticating `aad`. */
 export function sealValue(plain: Uint8Array, key: Uint8Array, iv: Uint8Array, aad: string, type: string): string {
-  const c = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_SIZE });
+  const c = createCipheriv("aes-256-gcm", keyObjectOf(key), iv, { authTagLength: TAG_SIZE });
   c.setAAD(Buffer.from(aad, "utf8"));
   const head = c.update(plain);
   const tail = c.final();
@@ -80,7 +93,7 @@ export function openValue(s: string, key: Uint8Array, aad: string): { plain: Uin
   if (v.iv.length === 0) throw new HushError("DECRYPT_TREE", "malformed encrypted value: empty iv");
   if (v.tag.length !== TAG_SIZE) throw new HushError("DECRYPT_TREE", "malformed encrypted value: tag is not 16 bytes");
   try {
-    const d = createDecipheriv("aes-256-gcm", key, v.iv, { authTagLength: TAG_SIZE });
+    const d = createDecipheriv("aes-256-gcm", keyObjectOf(key), v.iv, { authTagLength: TAG_SIZE });
     d.setAAD(Buffer.from(aad, "utf8"));
     d.setAuthTag(v.tag);
     const head = d.update(v.data);

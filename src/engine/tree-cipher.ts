@@ -19,16 +19,25 @@ export type RandomBytes = (n: number) => Uint8Array;
  * bytes is re-encrypted with its old IV, so unchanged values keep their ciphertext after an edit.
  */
 export class IvStash {
-  readonly #m = new Map<string, Uint8Array>();
+  #m: Map<string, Uint8Array> | null = null;
+  // Entries recorded but not yet keyed: a plain decrypt never asks for an IV, so the key strings
+  // (the whole value's bytes) are only built when the first get() needs them.
+  #pending: { aad: string; type: string; bytes: Uint8Array; iv: Uint8Array }[] = [];
   static #key(aad: string, type: string, bytes: Uint8Array): string {
     return `${aad}\u0000${type}\u0000${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")}`;
   }
-  /** Remembers the IV a value was encrypted with. */
+  /** Remembers the IV a value was encrypted with (`bytes` must not change afterwards). */
   set(aad: string, type: string, bytes: Uint8Array, iv: Uint8Array): void {
-    this.#m.set(IvStash.#key(aad, type, bytes), iv);
+    if (this.#m === null) this.#pending.push({ aad, type, bytes, iv });
+    else this.#m.set(IvStash.#key(aad, type, bytes), iv);
   }
   /** The IV to reuse, if any. */
   get(aad: string, type: string, bytes: Uint8Array): Uint8Array | undefined {
+    if (this.#m === null) {
+      this.#m = new Map();
+      for (const e of this.#pending) this.#m.set(IvStash.#key(e.aad, e.type, e.bytes), e.iv);
+      this.#pending = [];
+    }
     return this.#m.get(IvStash.#key(aad, type, bytes));
   }
 }
@@ -38,6 +47,11 @@ function isEmptyLeaf(v: Leaf): boolean {
   if (typeof v === "string") return v === "";
   if (v instanceof Uint8Array) return v.length === 0;
   return false;
+}
+
+/** A `str` value's bytes are its leaf's bytes (strict UTF-8 decode, then encode) unless a BOM was dropped. */
+function startsWithBom(b: Uint8Array): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
 const aadOf = (path: readonly string[]): string => path.join(":") + ":";
@@ -125,7 +139,7 @@ export function decryptBranches(
             if (e instanceof HushError) e.keyPath ??= formatKeyPath(path);
             throw e;
           }
-          const bytes = leafBytes(v);
+          const bytes = opened.type === "str" && typeof v === "string" && !startsWithBom(opened.plain) ? opened.plain : leafBytes(v);
           stash.set(aad, typeTag(v), bytes, opened.iv);
           if (!metadata.macOnlyEncrypted || enc) mac.add(bytes);
           return v;
