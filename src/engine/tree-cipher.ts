@@ -81,12 +81,12 @@ export function encryptBranches(
   const out = walkBranches(branches, (leaf, path, comments) => {
     const isComment = leaf instanceof Comment;
     const enc = should(path, comments, isComment);
-    if (!isComment && (!metadata.macOnlyEncrypted || enc)) mac.add(leafBytes(leaf));
+    const bytes = leafBytes(leaf);
+    if (!isComment && (!metadata.macOnlyEncrypted || enc)) mac.add(bytes);
     if (!enc) return leaf;
     if (isEmptyLeaf(leaf)) return isComment ? new Comment("", leaf.inline) : "";
     const aad = aadOf(path);
     const type = typeTag(leaf);
-    const bytes = leafBytes(leaf);
     const iv = opts.stash?.get(aad, type, bytes) ?? rng(NONCE_SIZE);
     const sealed = sealValue(bytes, dataKey, iv, aad, type);
     if (isComment) {

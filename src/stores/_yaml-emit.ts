@@ -268,6 +268,23 @@ export function stringNode(s: string): YScalar {
   return { kind: "scalar", value: s, style, head: "", line: "", foot: "", analyzed: { value: s, length, analysis } };
 }
 
+/**
+ * The style the emitter ends up writing a scalar in: as stringNode chooses it for a string
+ * (`isString`) or plain for plainNode text, then narrowed as emitScalar narrows it (`simpleKey`
+ * for a mapping key). Used by the direct writer (_yaml-emit-fast.ts), so both agree by construction.
+ */
+export function finalScalarStyle(text: string, isString: boolean, simpleKey: boolean): { style: ScalarStyle; multiline: boolean } {
+  const analysis = analyzeScalar(text);
+  const length = cpLength(text);
+  let style: ScalarStyle = "plain";
+  if (isString) {
+    if (text.includes("\n")) style = "literal";
+    else if (!plainReadsAsString(text)) style = "double";
+    style = selectStyle(style, analysis, length, false);
+  }
+  return { style: selectStyle(style, analysis, length, simpleKey), multiline: analysis.multiline };
+}
+
 /** A scalar that is always written plain (numbers, booleans, null, timestamps). */
 export function plainNode(text: string): YScalar {
   return { kind: "scalar", value: text, style: "plain", ...noComments() };
@@ -348,6 +365,12 @@ type State =
  */
 const BEST_WIDTH = 2 ** 31 - 1;
 
+const SPACES: string[] = [];
+/** A run of `n` spaces (indentation), made once per width. */
+function spaces(n: number): string {
+  return (SPACES[n] ??= " ".repeat(n));
+}
+
 class Emitter {
   private out: string[] = [];
   private readonly bestIndent: number;
@@ -425,13 +448,18 @@ class Emitter {
     const indent = this.indent < 0 ? 0 : this.indent;
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
     if (this.footIndent === indent) this.putBreak();
-    while (this.column < indent) this.put(" ");
+    if (this.column < indent) {
+      this.out.push(spaces(indent - this.column));
+      this.column = indent;
+    }
     this.whitespace = true;
     this.footIndent = -1;
   }
   private writeIndicator(ind: string, needWs: boolean, isWs: boolean, isIndention: boolean): void {
     if (needWs && !this.whitespace) this.put(" ");
-    for (const ch of ind) this.put(ch);
+    // Indicators are ASCII: one column per character.
+    this.out.push(ind);
+    this.column += ind.length;
     this.whitespace = isWs;
     this.indention = this.indention && isIndention;
   }

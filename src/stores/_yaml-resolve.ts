@@ -142,7 +142,7 @@ function isBase60Float(s: string): boolean {
 
 const OLD_BOOLS = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
 function isOldBool(s: string): boolean {
-  return OLD_BOOLS.has(s);
+  return s.length <= 3 && OLD_BOOLS.has(s);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

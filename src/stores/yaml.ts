@@ -8,6 +8,7 @@ import { Comment, getKey, isComment, isList, isMap, Timestamp, treeMap } from ".
 import type { TreeList, TreeMap, Value } from "../tree/index.js";
 import { binaryNode, emitDocuments, mapNode, plainNode, seqNode, stringNode } from "./_yaml-emit.js";
 import type { YMap, YNode, YSeq } from "./_yaml-emit.js";
+import { fastEmitYaml } from "./_yaml-emit-fast.js";
 import { loadYaml } from "./_yaml-load.js";
 import { yamlFloatText } from "./_yaml-resolve.js";
 import type { EmitOptions, EncryptedDocument, LoadOptions, Store } from "./store.js";
@@ -152,9 +153,16 @@ function loadEncrypted(bytes: Uint8Array, opts?: LoadOptions): EncryptedDocument
   return { branches: data, metadata: meta };
 }
 
+/** The full emitter alone (tests compare the direct writer with it). */
+export function emitYamlFull(branches: readonly TreeMap[], indent: number): string {
+  return emitDocuments(branches.map(branchNode), indent);
+}
+
 function emitPlain(branches: TreeMap[], opts?: EmitOptions): Uint8Array {
   const indent = indentOf(opts);
-  return utf8.encode(emitDocuments(branches.map(branchNode), indent));
+  // The direct writer covers the usual one-document shape; it declines (null) anything else.
+  const fast = branches.length === 1 ? fastEmitYaml(branches[0] as TreeMap, indent) : null;
+  return utf8.encode(fast ?? emitYamlFull(branches, indent));
 }
 
 function emitEncrypted(doc: EncryptedDocument, opts?: EmitOptions): Uint8Array {
