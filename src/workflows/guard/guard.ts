@@ -12,6 +12,7 @@ import { HushError } from "../../errors.js";
 import { catFileBatch, git, gitTopLevel, type GitOptions } from "../../sys/git.js";
 import { readFileSync } from "node:fs";
 import type { FileCtx } from "../files/index.js";
+import { loadScanConfig, scanContent } from "../scan/index.js";
 import { firstMatch } from "./glob.js";
 import { checkSopsFile, type Integrity } from "./integrity.js";
 import { loadGuardSettings } from "./settings.js";
@@ -129,7 +130,20 @@ function brokenFixes(q: string): string[] {
 }
 
 /**
- * Runs the three checks over the staged files of the repository that contains `ctx.cwd`.
+ * The secret scanner of `hush scan` over staged added lines: built-in rules plus hush.yaml `scan:`
+ * (allowlists, baseline, `hush:allow` comments), loaded on first use.
+ */
+export function defaultScanner(cwd: string): StagedScanner {
+  let config: ReturnType<typeof loadScanConfig> | undefined;
+  return (file, content, added) => {
+    config ??= loadScanConfig(cwd);
+    return scanContent(file, content, config, added);
+  };
+}
+
+/**
+ * Runs the three checks over the staged files of the repository that contains `ctx.cwd`. The scanner
+ * defaults to {@link defaultScanner}; hush.yaml `guard.scan: false` turns check (c) off.
  * @throws HushError GENERIC outside a git work tree, CONFIG for a malformed .sops.yaml or hush.yaml
  */
 export async function guard(ctx: FileCtx, o: { scanner?: StagedScanner } = {}): Promise<GuardResult> {
@@ -141,6 +155,7 @@ export async function guard(ctx: FileCtx, o: { scanner?: StagedScanner } = {}): 
   const files = stagedFiles(rgo);
   const byPath = new Map(files.map((f) => [f.path, f.content] as const));
   const findConfig = configFinder(rgo, root, byPath);
+  const scanner = o.scanner ?? defaultScanner(ctx.cwd);
   const problems: GuardProblem[] = [];
   const notes: string[] = [];
   // Paths in messages and fix commands are relative to where the user runs git (the hook: the top level).
@@ -177,7 +192,7 @@ export async function guard(ctx: FileCtx, o: { scanner?: StagedScanner } = {}): 
       }
       if (integrity.state === "ok" && !integrity.macChecked) notes.push(`${name}: encrypted and well-formed; MAC not checked (${integrity.why ?? "no key"})`);
     }
-    if (settings.scan && o.scanner !== undefined && (integrity === null || integrity.state === "plain")) scanStaged(f, name, q, o.scanner, problems);
+    if (settings.scan && (integrity === null || integrity.state === "plain")) scanStaged(f, name, q, scanner, problems);
   }
   return { problems, notes, checked: files.length };
 }
