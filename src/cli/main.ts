@@ -19,11 +19,12 @@ import { runSshToAge } from "./commands/ssh-to-age.js";
 import { runScan } from "./commands/scan.js";
 import { runGuard, runHooks } from "./commands/guard.js";
 import { runGit } from "./commands/git.js";
+import { runAuditHistory } from "./commands/audit-history.js";
 import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets", "git"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets", "git", "audit-history"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -100,6 +101,7 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   if (argv[0] === "exec-file") return (await import("./commands/exec.js")).runExecFile(ctx, argv.slice(1));
   if (argv[0] === "scan") return runScan(ctx, argv.slice(1));
   if (argv[0] === "git") return runGit(ctx, argv.slice(1));
+  if (argv[0] === "audit-history") return runAuditHistory(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

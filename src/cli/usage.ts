@@ -30,6 +30,7 @@ Usage:
   hush scan [PATH...] [--format text|json|sarif] [--baseline F] [--write-baseline F] [--config hush.yaml]
                                   find plaintext secrets in files (exit 1 when found, 2 on errors)
   hush scan --git [RANGE]         the same over every line added in git history (all refs by default)
+  hush audit-history [--format text|json]   secret-named files ever committed unencrypted (any ref)
   hush git setup [--global] [--pattern GLOB]...   git diff (textconv) and merge drivers for sops files
   hush git textconv FILE          (for git) the plaintext, or placeholders without a key
   hush git merge BASE OURS THEIRS PATH   (for git) merge key by key; conflicts: hush edit FILE

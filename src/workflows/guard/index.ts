@@ -9,3 +9,5 @@ export { compileNamePattern, firstMatch } from "./glob.js";
 export type { NamePattern } from "./glob.js";
 export { findHushConfig, loadAuditSettings, loadGuardSettings, DEFAULT_AUDIT_IGNORE, DEFAULT_AUDIT_PATTERNS, DEFAULT_GUARD_ALLOW, DEFAULT_NEVER_COMMIT } from "./settings.js";
 export type { AuditSettings, GuardSettings } from "./settings.js";
+export { auditHistory } from "./audit-history.js";
+export type { AuditFinding, AuditResult } from "./audit-history.js";
