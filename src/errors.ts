@@ -47,7 +47,10 @@ export type ErrorCode =
   | "COMMAND_NOT_FOUND"
   | "COMMAND_NOT_EXECUTABLE"
   | "SECRETS_FOUND"
-  | "SCAN_ERROR";
+  | "SCAN_ERROR"
+  | "COMMIT_REFUSED"
+  | "UNENCRYPTED_IN_HISTORY"
+  | "MERGE_CONFLICT";
 
 /** Exit code for every error code. sops's numbers where sops has one; see docs/errors.md. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -88,6 +91,9 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   COMMAND_NOT_EXECUTABLE: 126,
   SECRETS_FOUND: 1,
   SCAN_ERROR: 2,
+  COMMIT_REFUSED: 1,
+  UNENCRYPTED_IN_HISTORY: 1,
+  MERGE_CONFLICT: 1,
 };
 
 /** Where an error happened. Every field is optional; the CLI prints the ones that are set. */

@@ -1,6 +1,6 @@
 /** `hush audit-history [--format text|json]`: secret-named files ever committed unencrypted, on any ref. */
 import { parseArgs } from "node:util";
-import { HushError } from "../../errors.js";
+import { EXIT_CODES, HushError } from "../../errors.js";
 import type { FileCtx } from "../../workflows/files/index.js";
 import { auditHistory } from "../../workflows/guard/index.js";
 import { writeStderr, writeStdout } from "../output.js";
@@ -30,5 +30,5 @@ export async function runAuditHistory(ctx: FileCtx, argv: string[]): Promise<num
       writeStderr("hush: hint: a false alarm (not a secret)? add the name to hush.yaml audit.ignore");
     }
   }
-  return r.findings.length === 0 ? 0 : 1;
+  return r.findings.length === 0 ? 0 : EXIT_CODES.UNENCRYPTED_IN_HISTORY;
 }

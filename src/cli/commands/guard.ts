@@ -1,7 +1,7 @@
 /** `hush guard` (the pre-commit check) and `hush hooks install|uninstall` (the git hook that runs it). */
 import { realpathSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { HushError } from "../../errors.js";
+import { EXIT_CODES, HushError } from "../../errors.js";
 import type { FileCtx } from "../../workflows/files/index.js";
 import { guard, installHook, uninstallHook, type GuardProblem } from "../../workflows/guard/index.js";
 import { writeStderr, writeStdout } from "../output.js";
@@ -30,7 +30,7 @@ export async function runGuard(ctx: FileCtx, argv: string[]): Promise<number> {
   writeStderr(r.problems.map(problemBlock).join("\n\n") + "\n");
   const n = r.problems.length;
   writeStderr(`hush: guard: commit refused: ${n} problem${n === 1 ? "" : "s"} in ${new Set(r.problems.map((p) => p.file)).size} staged file${new Set(r.problems.map((p) => p.file)).size === 1 ? "" : "s"}`);
-  return 1;
+  return EXIT_CODES.COMMIT_REFUSED;
 }
 
 /** The command line of this hush: node and the bundle, absolute (what the hook runs). */

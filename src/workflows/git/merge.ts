@@ -13,7 +13,7 @@
  * older data key).
  */
 import { readFileSync } from "node:fs";
-import { HushError } from "../../errors.js";
+import { EXIT_CODES, HushError } from "../../errors.js";
 import { openDocument, type OpenedDocument } from "../../engine/index.js";
 import { keyEntryId } from "../../keys/master-key.js";
 import type { Metadata } from "../../stores/metadata.js";
@@ -73,7 +73,7 @@ export async function mergeDriver(ctx: FileCtx, o: { base: string; ours: string;
     const why = `${e.file ?? o.path}: ${e.keyPath === undefined ? "" : e.keyPath + ": "}${e.message}`;
     return {
       status: "failed",
-      exitCode: 1,
+      exitCode: EXIT_CODES.MERGE_CONFLICT,
       conflicts: [],
       messages: [
         `cannot merge ${o.path} key by key: ${why}`,
@@ -97,7 +97,7 @@ export async function mergeDriver(ctx: FileCtx, o: { base: string; ours: string;
       if (!(e instanceof HushError)) throw e;
       return {
         status: "failed",
-        exitCode: 1,
+        exitCode: EXIT_CODES.MERGE_CONFLICT,
         conflicts: [],
         messages: [`cannot merge ${o.path}: both sides changed its recipients or data key, and no creation rule says which to use (${e.message})`, `the file is left as ours (encrypted) and marked conflicted`],
       };
@@ -136,7 +136,7 @@ export async function mergeDriver(ctx: FileCtx, o: { base: string; ours: string;
   await writeFileAtomic(absPath(ctx, o.ours), out);
   return {
     status: "conflict",
-    exitCode: 1,
+    exitCode: EXIT_CODES.MERGE_CONFLICT,
     conflicts: merged.conflicts,
     messages: [
       ...messages,
