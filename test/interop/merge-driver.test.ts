@@ -88,6 +88,29 @@ describe("git merge driver: different keys edited on two branches", () => {
     });
   }
 
+  it("binary (unstructured) files: non-overlapping line edits merge line by line; sops agrees", (t) => {
+    const sops = requirePeer(t, "sops");
+    const { repo } = setupRepo("merge-binary");
+    repo.write("secrets/bundle.pem", "line1\nline2\nline3\nline4\n");
+    repo.hushOk("encrypt", "-i", "secrets/bundle.pem");
+    repo.hushOk("git", "setup");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "base");
+    repo.git("checkout", "-q", "-b", "feature");
+    repo.hushOk("set", "secrets/bundle.pem", '["data"]', '"line1\\nline2\\nline3\\nTHEIRS4\\n"');
+    repo.git("commit", "-q", "-am", "theirs");
+    repo.git("checkout", "-q", "main");
+    repo.hushOk("set", "secrets/bundle.pem", '["data"]', '"OURS1\\nline2\\nline3\\nline4\\n"');
+    repo.git("commit", "-q", "-am", "ours");
+    const m = repo.run(["git", "merge", "--no-edit", "feature"]);
+    assert.equal(m.status, 0, m.stderr);
+    assert.equal(repo.hushOk("decrypt", "secrets/bundle.pem"), "OURS1\nline2\nline3\nTHEIRS4\n");
+    if (sops === null) return;
+    const s = repo.run([sops, "decrypt", "secrets/bundle.pem"]);
+    assert.equal(s.status, 0, s.stderr);
+    assert.equal(s.stdout, "OURS1\nline2\nline3\nTHEIRS4\n");
+  });
+
   it("takes theirs's recipients when only theirs changed them (updatekeys), keeping both value edits", (t) => {
     const sops = requirePeer(t, "sops");
     const { repo, recipient } = setupRepo("merge-keys");

@@ -30,7 +30,7 @@ export interface ConflictSettings {
 const MAX_CELLS = 4_000_000;
 
 /** Longest-common-subsequence alignment of two line arrays: pairs of equal lines (index in a, index in b). */
-function lcs(a: readonly string[], b: readonly string[]): [number, number][] {
+export function lcs(a: readonly string[], b: readonly string[]): [number, number][] {
   const n = a.length;
   const m = b.length;
   if (n === 0 || m === 0 || n * m > MAX_CELLS) return [];

@@ -2,7 +2,8 @@
  * The three-way merge of decrypted trees, key by key. A key changed on one side only takes that side;
  * the same change on both sides is no conflict; different changes to one key, add/add with different
  * values, and delete on one side with modify on the other are conflicts. Maps merge recursively (two
- * maps added on both sides merge against an empty base); lists and scalars are compared whole.
+ * maps added on both sides merge against an empty base); a multi-line text value (a binary file's
+ * content, a PEM block) merges line by line (text-merge.ts); lists and other scalars compare whole.
  *
  * The result is two trees, identical except at conflicts, where one holds ours's side and the other
  * theirs's. Without conflicts they are the same tree; with conflicts a line diff of the two emitted
@@ -13,6 +14,7 @@
  * conflict, so nothing is dropped silently.
  */
 import { Comment, isList, isMap, Timestamp, treeMap, type MapItem, type TreeMap, type Value } from "../../tree/index.js";
+import { mergeLines } from "./text-merge.js";
 
 /** What {@link mergeBranches} returns. */
 export interface TreeMergeResult {
@@ -77,8 +79,33 @@ function mergeValue(b: Value | undefined, o: Value | undefined, t: Value | undef
     const m = mergeMap(isMap(b) ? b : undefined, o, t, path, conflicts);
     if (m !== null) return m;
   }
+  const text = mergeText(b, o, t);
+  if (text !== undefined) return { o: text, t: text };
   conflicts.push(keyPath(path));
   return { o, t };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Multi-line strings (or UTF-8 bytes, the binary store's data) merged line by line; undefined when not possible. */
+function mergeText(b: Value | undefined, o: Value | undefined, t: Value | undefined): Value | undefined {
+  const asText = (v: Value | undefined): string | undefined => {
+    if (typeof v === "string") return v;
+    if (v instanceof Uint8Array) {
+      try {
+        return utf8.decode(v);
+      } catch {
+        return undefined; // not text: compared whole
+      }
+    }
+    return undefined;
+  };
+  const [tb, to, tt] = [asText(b), asText(o), asText(t)];
+  if (tb === undefined || to === undefined || tt === undefined) return undefined;
+  if (!to.includes("\n") && !tt.includes("\n")) return undefined;
+  const merged = mergeLines(tb, to, tt);
+  if (merged === null) return undefined;
+  return o instanceof Uint8Array ? new TextEncoder().encode(merged) : merged;
 }
 
 function insertAfterPrev(items: MapItem[], key: string, value: Value, order: readonly string[]): void {

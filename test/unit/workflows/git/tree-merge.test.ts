@@ -72,3 +72,20 @@ describe("conflict markers", () => {
     }
   });
 });
+
+describe("line merge of multi-line values", () => {
+  it("merges non-overlapping line changes, refuses overlapping ones", async () => {
+    const { mergeLines } = await import("../../../../src/workflows/git/text-merge.js");
+    assert.equal(mergeLines("1\n2\n3\n4\n", "one\n2\n3\n4\n", "1\n2\n3\nfour\n"), "one\n2\n3\nfour\n");
+    assert.equal(mergeLines("1\n2\n3\n", "1\n2\n3\nadded\n", "0\n1\n2\n3\n"), "0\n1\n2\n3\nadded\n");
+    assert.equal(mergeLines("1\n2\n3\n", "1\nx\n3\n", "1\nx\n3\n"), "1\nx\n3\n");
+    assert.equal(mergeLines("1\n2\n3\n", "1\nx\n3\n", "1\ny\n3\n"), null);
+    assert.equal(mergeLines("1\n2\n3\n", "1\n3\n", "1\n2\n3\n"), "1\n3\n");
+  });
+  it("lets a PEM-like value in YAML merge inside the tree", () => {
+    const base = "cert: |\n    l1\n    l2\n    l3\n";
+    const r = merge(base, "cert: |\n    L1\n    l2\n    l3\n", "cert: |\n    l1\n    l2\n    L3\n");
+    assert.deepEqual(r.conflicts, []);
+    assert.equal(r.ours, "cert: |\n    L1\n    l2\n    L3\n");
+  });
+});
