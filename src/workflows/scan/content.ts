@@ -67,6 +67,19 @@ export function isSopsEncrypted(file: string, text: string): boolean {
   }
 }
 
+/**
+ * True for a Bitnami SealedSecret manifest: its `encryptedData` values are ciphertext for the
+ * cluster's controller key (like sops's ENC[…] values), and the rest is plain metadata.
+ */
+export function isSealedSecret(text: string): boolean {
+  return /^kind:\s*SealedSecret\s*$/m.test(text) && /^\s*encryptedData:\s*$/m.test(text);
+}
+
+/** True for content that hush recognises as encrypted as a whole (sops, SealedSecret). */
+export function isEncryptedFile(file: string, text: string): boolean {
+  return isSopsEncrypted(file, text) || isSealedSecret(text);
+}
+
 /** True when `file` matches one of the config's allowlisted path globs. */
 export function pathAllowed(file: string, config: ScanConfig): boolean {
   const p = file.replace(/\\/g, "/").replace(/^\.\//, "");
@@ -152,6 +165,6 @@ export function scanContent(file: string, content: string | Uint8Array, config: 
   }
   if (config.maxFileSize > 0 && text.length > config.maxFileSize) return [];
   if (onlyLines !== undefined && onlyLines.size === 0) return [];
-  if (isSopsEncrypted(file, text)) return [];
+  if (isEncryptedFile(file, text)) return [];
   return findingsInText(file, text, config, (i) => i + 1, onlyLines === undefined ? undefined : (l) => onlyLines.has(l));
 }

@@ -54,6 +54,7 @@ export function isPlaceholder(value: string, stopwords: readonly string[] = []):
   if (/^\$[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return true; // $VAR
   if (/^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value)) return true; // %VAR%
   if (/^(.)\1+$/.test(value)) return true; // one character repeated
+  if (/^ENC\(.*\)$/.test(value)) return true; // a Jasypt-encrypted property: ciphertext, like ENC[…]
   if (/^[*x.•#-]+$/i.test(value)) return true; // a mask
   return false;
 }
@@ -140,4 +141,53 @@ export function privateKeyEncrypted(block: string): boolean {
     return cipher !== "none";
   }
   return false;
+}
+
+/**
+ * True when a provider-format value is evidently made up: it contains "example", one character six
+ * times in a row, or six consecutive ascending or descending digits or letters ("123456", "fedcba").
+ * In a random token of 40 base62 characters such a run has a chance of about 1 in 10^7.
+ */
+export function looksSynthetic(value: string): boolean {
+  if (/example/i.test(value)) return true;
+  let same = 1;
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < value.length; i++) {
+    const a = value.charCodeAt(i - 1) | 0x20;
+    const b = value.charCodeAt(i) | 0x20;
+    const alnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a);
+    same = value[i] === value[i - 1] ? same + 1 : 1;
+    up = alnum(a) && alnum(b) && b === a + 1 ? up + 1 : 1;
+    down = alnum(a) && alnum(b) && b === a - 1 ? down + 1 : 1;
+    if (same >= 6 || up >= 6 || down >= 6) return true;
+  }
+  return false;
+}
+
+const BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+/** True when `s` (any case) is valid Bech32 (BIP 173) — the encoding of age identities. */
+export function bech32Valid(s: string): boolean {
+  const str = s.toLowerCase();
+  const sep = str.lastIndexOf("1");
+  if (sep < 1 || str.length - sep - 1 < 6) return false;
+  const hrp = str.slice(0, sep);
+  const values: number[] = [];
+  for (let i = 0; i < hrp.length; i++) values.push(hrp.charCodeAt(i) >> 5);
+  values.push(0);
+  for (let i = 0; i < hrp.length; i++) values.push(hrp.charCodeAt(i) & 31);
+  for (const ch of str.slice(sep + 1)) {
+    const v = BECH32.indexOf(ch);
+    if (v === -1) return false;
+    values.push(v);
+  }
+  const G = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= G[i] as number;
+  }
+  return chk === 1;
 }

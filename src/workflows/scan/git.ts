@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { HushError } from "../../errors.js";
 import type { ScanConfig } from "./config.js";
-import { decodeText, isBinary, isSopsEncrypted, pathAllowed, findingsInText, type Finding } from "./content.js";
+import { decodeText, isBinary, isEncryptedFile, pathAllowed, findingsInText, type Finding } from "./content.js";
 
 interface Change {
   path: string;
@@ -188,7 +188,7 @@ export async function scanGit(cwd: string, range: readonly string[], config: Sca
       const path = firstPath.get(sha) ?? "";
       const text = decodeText(bytes);
       const found = findingsInText(path, text, { ...config, baseline: EMPTY }, (i) => i + 1);
-      if (found.length > 0 && !isSopsEncrypted(path, text)) {
+      if (found.length > 0 && !isEncryptedFile(path, text)) {
         const lines = text.split("\n");
         hits.set(
           sha,

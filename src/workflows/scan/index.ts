@@ -4,7 +4,7 @@
  * `Finding` shape. Findings never hold the secret: a redacted prefix and a fingerprint instead.
  */
 export { loadScanConfig, parseScanConfig, makeScanConfig, withBaselineFile, findHushConfig, HUSH_CONFIG_FILE, DEFAULT_MAX_FILE_SIZE, type ScanConfig } from "./config.js";
-export { scanContent, isBinary, isSopsEncrypted, type Finding } from "./content.js";
+export { scanContent, isBinary, isSopsEncrypted, isSealedSecret, isEncryptedFile, type Finding } from "./content.js";
 export { BUILTIN_RULES } from "./rules.js";
 export type { Rule } from "./rule.js";
 export { formatBaseline, readBaseline, baselineKey, type BaselineEntry } from "./baseline.js";

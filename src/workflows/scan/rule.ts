@@ -26,6 +26,11 @@ export interface Rule {
   placeholders?: boolean;
   /** Extra check of the secret (checksum, structure); false drops the match. */
   validate?: (secret: string, match: RegExpExecArray) => boolean;
+  /**
+   * The format carries a checksum that the validator checks: skip the synthetic-value filter
+   * (a token of zeros with a valid checksum is still a token).
+   */
+  checksummed?: boolean;
   /** The match may span lines (private key blocks). */
   multiline?: boolean;
 }

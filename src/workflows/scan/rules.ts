@@ -6,7 +6,7 @@
  * Never tune a rule to one sample: widen or narrow it only to what the provider documents.
  */
 import type { Rule } from "./rule.js";
-import { checksumTokenValid, isPlaceholder, jwtValid, privateKeyEncrypted, shannonEntropy } from "./filters.js";
+import { bech32Valid, checksumTokenValid, isPlaceholder, jwtValid, privateKeyEncrypted, shannonEntropy } from "./filters.js";
 
 // A token edge: not preceded/followed by a character that could extend the token.
 const L = String.raw`(?<![A-Za-z0-9_\-])`;
@@ -49,12 +49,12 @@ function privateKeyValid(block: string): boolean {
 // ---- generic keyword assignments ----------------------------------------------------------------
 
 // Key names that hold a credential.
-const SECRET_NAMES = String.raw`(?:[A-Za-z0-9_.\-]*?(?:passw(?:or)?d|passphrase|\bpwd|\bpass\b|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|auth[_\-.]?key|private[_\-.]?key|client[_\-.]?secret|credentials?\b|\bauth\b|signing[_\-.]?key|encryption[_\-.]?key|master[_\-.]?key)[A-Za-z0-9_.\-]*)`;
+const SECRET_NAMES = String.raw`(?:[A-Za-z0-9_.\-]*?(?:(?:secret|access|api|private|auth|signing|encryption|master)[ _\-.]?(?:key|token)|passw(?:or)?d|passphrase|(?:\b|_)pwd(?:\b|_)|pass\b|(?:\b|_)pw\b|secret|token|apikey|client[_\-.]?secret|credentials?\b|\bauth\b|bearer)[A-Za-z0-9_.\-]*)`;
 // Name suffixes that say the value is about the secret, not the secret (`password_length: 12`).
 const META_SUFFIX =
   /(?:_|-|\.|\b)(?:len|length|size|type|name|names|id|ids|file|path|dir|url|uri|endpoint|field|hash|policy|expiry|expires|expiration|ttl|format|prompt|label|hint|regex|pattern|header|env|var|min|max|count|enabled|required|timeout|version|mode|min_length|placeholder|input|provider|store|ref|location|arn)$/i;
 
-const PROVIDER_PREFIX = /^(?:gh[pousr]_|github_pat_|npm_|gl(?:pat|dt|ptt|rt|cbt)-|xox[abposre]-|[sr]k_(?:live|test|prod)_|pypi-|AGE-SECRET-KEY-|hf_|AIza|sk-ant-|SG\.|(?:AKIA|ASIA)[A-Z2-7]{16}$)/;
+const PROVIDER_PREFIX = /^(?:gh[pousr]_|github_pat_|npm_|gl(?:pat|dt|ptt|rt|cbt|ft|imt|soat|agent|oas|wt|ffct|sa|c)[-_]|xox[abposre]-|xapp-|[sr]k_(?:live|test|prod)_|whsec_|pypi-|AGE-SECRET-KEY-|hf_|api_org_|AIza|GOCSPX-|ya29\.|sk-|SG\.|sq[pua]_|sq0(?:atp|csp)-|dckr_(?:pat|oat)_|figd_|lin_api_|pplx-|tvly-|gsk_|xai-|rubygems_|CLOJARS_|sbp_|sb_secret_|hv[sb]\.|do[opr]_v1_|shp(?:at|ca|pa|ss)_|PMAK-|x(?:keysib|smtpsib)-|AKCp|cmVmd|NR(?:AK|II|JS|AA)-|dt0c01\.|phx_|pscale_|dp\.(?:pt|st|sa|ct)\.|sntry[su]_|ops_eyJ|akab-|HRKU-|ATBB|ATATT|ATCTT|dapi[a-f0-9]|LTAI|(?:AKIA|ASIA)[A-Z2-7]{16}$)/;
 
 /** Filters the value of a `password = "…"` style assignment. */
 function genericValid(minEntropy: number, minLength: number) {
@@ -72,9 +72,11 @@ function genericValid(minEntropy: number, minLength: number) {
       if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
       if (/^[a-z_]+$/.test(secret) || /^[A-Z_]+$/.test(secret)) return false;
     }
-    if (/^[0-9.\-:+TZ ]+$/.test(secret)) return false; // numbers, dates, versions
+    const call = m.groups?.["call"];
+    if (call !== undefined && !/^(?:String|str|bytes|b|u|SecretStr|Secret|SecureString|Buffer\.from|new)$/i.test(call)) return false; // getenv("NAME") …
+    if (/^[0-9.\-:+TZ ]+$/.test(secret) || /^0x[0-9a-f]+$/i.test(secret)) return false; // numbers, dates, versions, hex literals
     if (/^(?:https?|file):\/\//i.test(secret)) return false;
-    if (/^[./~]?(?:[\w.\-]+\/)+[\w.\-]*$/.test(secret)) return false; // a path
+    if (/^(?:\.{0,2}\/|~\/)?[a-z0-9_.\-]+(?:\/[a-z0-9_.\-]*)+$/.test(secret) || /^(?:\.{0,2}\/|~\/)?[\w.\-]+(?:\/[\w.\-]+)+\.[a-z0-9]{1,5}$/.test(secret)) return false; // a path
     if (/\s/.test(secret) && secret.split(/\s+/).length > 3) return false; // prose
     return shannonEntropy(secret) >= minEntropy;
   };
@@ -107,6 +109,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   // ---- VCS and package registries ----
   rule("github-token", "GitHub token (classic PAT, OAuth, user-to-server, server-to-server, refresh)", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], String.raw`${L}(?<secret>gh[pousr]_[A-Za-z0-9]{36,251})${R}`, {
     validate: checksumTokenValid,
+    checksummed: true,
   }),
   rule("github-fine-grained-pat", "GitHub fine-grained personal access token", ["github_pat_"], String.raw`${L}(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})${R}`, { validate: notDummy }),
   rule("gitlab-token", "GitLab token (personal, deploy, pipeline trigger, runner, CI job, feed, OAuth, …)", ["glpat-", "gldt-", "glptt-", "glrt-", "glcbt-", "glft-", "glimt-", "glsoat-", "glagent-", "gloas-", "glwt-", "glffct-"], String.raw`${L}(?<secret>gl(?:pat|dt|ptt|rt|cbt|ft|imt|soat|agent|oas|wt|ffct)-[0-9A-Za-z_\-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?)${R}`, {
@@ -114,7 +117,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   }),
   rule("gitlab-runner-registration-token", "GitLab runner registration token", ["gr1348941"], String.raw`${L}(?<secret>GR1348941[0-9A-Za-z_\-]{20})${R}`),
   rule("bitbucket-token", "Bitbucket / Atlassian API token", ["atbb", "atatt", "atctt"], String.raw`${L}(?<secret>AT(?:BB|ATT|CTT)[A-Za-z0-9_=\-.]{28,300})${R}`, { entropy: 3.5 }),
-  rule("npm-token", "npm access token", ["npm_"], String.raw`${L}(?<secret>npm_[A-Za-z0-9]{36})${R}`, { validate: checksumTokenValid }),
+  rule("npm-token", "npm access token", ["npm_"], String.raw`${L}(?<secret>npm_[A-Za-z0-9]{36})${R}`, { validate: checksumTokenValid, checksummed: true }),
   rule("npm-auth-token", "npm registry _authToken", ["_authtoken"], String.raw`_authToken\s*=\s*["']?(?<secret>[A-Za-z0-9_\-+/=.]{20,})`, {
     validate: (s) => !isPlaceholder(s) && notDummy(s),
   }),
@@ -123,7 +126,10 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("nuget-api-key", "NuGet API key", ["oy2"], String.raw`${L}(?<secret>oy2[a-z0-9]{43})${R}`, { entropy: 3.5 }),
   rule("clojars-token", "Clojars deploy token", ["clojars_"], String.raw`${L}(?<secret>CLOJARS_[a-z0-9]{60})${R}`, { validate: notDummy }),
   rule("docker-hub-pat", "Docker Hub personal access token", ["dckr_pat_", "dckr_oat_"], String.raw`${L}(?<secret>dckr_(?:pat|oat)_[A-Za-z0-9_\-]{27,})${R}`),
-  rule("jfrog-token", "JFrog API key / identity token", ["akcp", "cmvmd"], String.raw`${L}(?<secret>AKCp[A-Za-z0-9]{69}|cmVmd[A-Za-z0-9]{59})${R}`),
+  rule("jfrog-token", "JFrog API key / identity token", ["akcp", "cmvmd"], String.raw`${L}(?<secret>AKCp[A-Za-z0-9]{69}|cmVmd[A-Za-z0-9]{59})${R}`, {
+    // a reference token is base64 of "reftkn:01:<expiry>:<random>"
+    validate: (s) => !s.startsWith("cmVmd") || /^reftkn:\d\d:\d{10}:/.test(Buffer.from(s, "base64").toString("latin1")),
+  }),
   // ---- chat and webhooks ----
   rule("slack-token", "Slack token (bot, user, app, config, legacy)", ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe", "xapp-"], String.raw`${L}(?<secret>xox[abposr]-(?:[0-9A-Za-z]+-){1,4}[0-9A-Za-z]{6,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+|xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,})${R}`, {
     validate: (s) => s.length >= 24 && notDummy(s),
@@ -140,7 +146,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("stripe-webhook-secret", "Stripe webhook signing secret", ["whsec_"], String.raw`${L}(?<secret>whsec_[A-Za-z0-9+/]{32,})${R}`, { validate: notDummy }),
   rule("square-token", "Square access token / OAuth secret", ["sq0atp-", "sq0csp-", "eaaa"], String.raw`${L}(?<secret>sq0atp-[0-9A-Za-z_\-]{22}|sq0csp-[0-9A-Za-z_\-]{43}|EAAA[A-Za-z0-9_\-]{60})${R}`, { entropy: 3.5 }),
   rule("paypal-braintree-token", "PayPal Braintree access token", ["access_token$production$"], String.raw`(?<secret>access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})`),
-  rule("twilio-api-key", "Twilio API key SID", ["sk"], String.raw`${L}(?<secret>SK[0-9a-fA-F]{32})${R}`, { validate: (s) => /[a-f]/i.test(s.slice(2)) && /\d/.test(s.slice(2)) && notDummy(s.slice(2)) }),
+  rule("twilio-api-key", "Twilio API key SID (next to the word twilio)", ["twilio"], String.raw`${L}(?<secret>SK[0-9a-fA-F]{32})${R}`, { validate: (s) => /[a-f]/i.test(s.slice(2)) && /\d/.test(s.slice(2)) && notDummy(s.slice(2)) }),
   keyed("twilio-auth-token", "Twilio auth token", ["twilio[\\w.\\-]{0,20}(?:auth|token|secret)", "auth_?token"], String.raw`[0-9a-f]{32}`, { keywords: ["twilio", "auth_token", "authtoken"], validate: notDummy }),
   rule("sendgrid-api-key", "SendGrid API key", ["sg."], String.raw`${L}(?<secret>SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})${R}`),
   rule("mailgun-api-key", "Mailgun API key", ["key-", "mailgun"], String.raw`${L}(?<secret>key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})${R}`, { validate: notDummy }),
@@ -156,7 +162,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("newrelic-key", "New Relic user/ingest/browser API key", ["nrak-", "nrii-", "nrjs-", "nraa-"], String.raw`${L}(?<secret>NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}|NRJS-[a-f0-9]{19}|NRAA-[a-f0-9]{27})${R}`),
   rule("sentry-token", "Sentry auth token", ["sntrys_", "sntryu_"], String.raw`${L}(?<secret>sntrys_eyJ[A-Za-z0-9+/=_\-]{60,}|sntryu_[a-f0-9]{64})${R}`),
   rule("sonarqube-token", "SonarQube token", ["squ_", "sqp_", "sqa_"], String.raw`${L}(?<secret>sq[upa]_[a-f0-9]{40})${R}`),
-  rule("grafana-token", "Grafana Cloud / service-account token", ["glc_", "glsa_"], String.raw`${L}(?<secret>glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${R}`, { entropy: 3.5 }),
+  rule("grafana-token", "Grafana Cloud / service-account / API key", ["glc_", "glsa_", "eyjrijoi"], String.raw`${L}(?<secret>glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9+/]{50,400}={0,2})${R}`, { entropy: 3.5 }),
   rule("hashicorp-vault-token", "HashiCorp Vault service/batch token", ["hvs.", "hvb."], String.raw`${L}(?<secret>hv[sb]\.[A-Za-z0-9_\-]{90,})${R}`),
   rule("terraform-cloud-token", "Terraform Cloud / Enterprise API token", ["atlasv1"], String.raw`${L}(?<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70})${R}`),
   rule("doppler-token", "Doppler token", ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], String.raw`${L}(?<secret>dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44})${R}`),
@@ -166,8 +172,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("heroku-api-key", "Heroku API key", ["hrku-"], String.raw`${L}(?<secret>HRKU-[A-Za-z0-9_\-]{60})${R}`),
   rule("dropbox-token", "Dropbox short-lived access token", ["sl."], String.raw`${L}(?<secret>sl\.[A-Za-z0-9_\-]{130,152})${R}`, { entropy: 4.0 }),
   rule("onepassword-service-token", "1Password service-account token", ["ops_ey"], String.raw`${L}(?<secret>ops_eyJ[A-Za-z0-9+/=_\-]{250,})${R}`),
-  rule("akamai-client-token", "Akamai EdgeGrid client token / secret", ["akab-"], String.raw`${L}(?<secret>akab-[a-z0-9]{16}-[a-z0-9]{16})${R}`),
-  rule("nats-nkey-seed", "NATS nkey seed", ["su", "sa", "so", "sn", "sc"], String.raw`${L}(?<secret>S[UAONCPX][A-Z2-7]{56})${R}`, { entropy: 4.0 }),
+  rule("akamai-client-token", "Akamai EdgeGrid client token / secret", ["akab-"], String.raw`${L}(?<secret>akab-[a-z0-9]{16}-[a-z0-9]{16})${R}(?!\.[a-z])`),
+  rule("nats-nkey-seed", "NATS nkey seed (next to the word nkey, nats or seed)", ["nkey", "nats", "seed"], String.raw`${L}(?<secret>S[UAONCPX][A-Z2-7]{56})${R}`, { entropy: 4.0 }),
   // ---- AI providers ----
   rule("openai-api-key", "OpenAI API key", ["t3blbkfj"], String.raw`${L}(?<secret>sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})${R}`),
   rule("anthropic-api-key", "Anthropic API key", ["sk-ant-"], String.raw`${L}(?<secret>sk-ant-(?:api|admin|oat|sid)\d\d-[A-Za-z0-9_\-]{80,120})${R}`),
@@ -178,7 +184,10 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("tavily-api-key", "Tavily API key", ["tvly-"], String.raw`${L}(?<secret>tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${R}`),
   rule("sk-hex-api-key", "OpenAI-compatible API key (sk- + 32 hex: DeepSeek, Moonshot …)", ["sk-"], String.raw`${L}(?<secret>sk-[a-f0-9]{32})${R}`, { validate: notDummy }),
   // ---- keys and tokens in standard formats ----
-  rule("age-secret-key", "age secret key", ["age-secret-key-"], String.raw`(?<secret>AGE-SECRET-KEY-(?:PQ-)?1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58,})`),
+  rule("age-secret-key", "age secret key", ["age-secret-key-"], String.raw`(?<secret>AGE-SECRET-KEY-(?:PQ-)?1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58,})`, {
+    validate: bech32Valid,
+    checksummed: true,
+  }),
   rule("private-key", "private key block (PEM, OpenSSH, PGP; unencrypted)", ["-----begin"], String.raw`(?<secret>${BEGIN}(?:[^-]|-(?!----))*?(?:-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----|(?=-----)|$))`, {
     multiline: true,
     validate: privateKeyValid,
@@ -188,12 +197,34 @@ export const BUILTIN_RULES: readonly Rule[] = [
     placeholders: true,
     validate: (s, m) => s !== m.groups?.["user"] && !/^\$|^%[0-9A-F]{2}$|^\*+$/.test(s),
   }),
+  rule("http-authorization", "credentials in an HTTP Authorization header (Basic, Bearer, Token)", ["authorization"],
+    String.raw`Authorization["'\]]{0,2}\s*[:=,]\s*["']?(?<scheme>Basic|Bearer|Token|Digest)\s+(?<secret>[A-Za-z0-9+/=._~\-]{12,})`, {
+    validate: (s, m) => {
+      if (m.groups?.["scheme"]?.toLowerCase() === "basic") {
+        const dec = Buffer.from(s, "base64").toString("utf8");
+        return /^[^\s:]{1,64}:\S{3,}$/.test(dec) && !isPlaceholder(dec.slice(dec.indexOf(":") + 1));
+      }
+      return !isPlaceholder(s) && shannonEntropy(s) >= 3.0;
+    },
+  }, "gi"),
+  // ---- credentials in command lines and SQL (by the syntax of the tool, not by provider) ----
+  rule("sql-password", "password in a SQL user/role statement (IDENTIFIED BY, PASSWORD '…')", ["identified", "password"],
+    String.raw`\b(?:IDENTIFIED(?:\s+WITH\s+\w+)?\s+BY(?:\s+PASSWORD)?|(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*=?)\s*(?:'(?<secret>[^'\s]{4,128})'|"(?<secret2>[^"\s]{4,128})"|(?<secret3>[A-Za-z0-9!#%&*+,.\-/:<>?@^_~]{6,128}))`, {
+    placeholders: true,
+    secretGroup: "secret",
+    validate: (s, m) => /\b(?:create|alter)\s+(?:user|role|login)\b|\bidentified\s+(?:with\s+\w+\s+)?by\b|\bset\s+password\b/i.test(m.input) && !/^\$|^:/.test(s) && !/^[A-Za-z_]+$/.test(s) && shannonEntropy(s) >= 2.2,
+  }, "gi"),
+  rule("cli-credential-flag", "credential given on a command line (--password X, -u user:pass, pass:X, ConvertTo-SecureString)", ["pass", "pwd", "token", "secret", "-u ", "--user", "bearer", "securestring", "apikey", "api-key"],
+    String.raw`(?:(?:^|[\s"'(])(?:--?(?:password|passwd|passphrase|pass|pwd|token|secret|api-?key|access-?key|secret-?key|client-?secret|auth-?token|oauth2-bearer)|-(?:Password|Passphrase|Token|Secret))(?:[=\s]+|\s+-\w+\s+)|\bcurl\b[^\n]*?\s(?:-u|--user)\s+["']?[^\s:"']+:|(?:^|[\s"'(-])pass:|ConvertTo-SecureString(?:\s+-\w+)*\s+\\?["']?)(?<q>["']?)(?<secret>[^\s"'\\]{4,200})`, {
+    placeholders: true,
+    validate: (s) => !/^[$%-]|^\{/.test(s) && !/^[a-z]+$/.test(s) && shannonEntropy(s) >= 2.2 && !PROVIDER_PREFIX.test(s),
+  }),
   // ---- generic keyword assignments (last: the provider rules above win on overlap) ----
   rule(
     "generic-password",
     "password or secret assigned in code or config",
     ["pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth", "credential", "private_key", "signing_key", "encryption_key", "master_key"],
-    String.raw`(?<name>${SECRET_NAMES})["'\]]?\s{0,5}(?::=|=>|==|=|:|->|\bis\b)\s{0,5}(?:[A-Za-z]{1,10}\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]]{1,300}))`,
+    String.raw`(?<name>${SECRET_NAMES})(?:["']\s{0,3},|["'\]]?(?:\s{0,3}:\s{0,3}[A-Za-z_][\w.\[\]<>|]{0,30}(?=\s{0,3}=))?\s{0,5}(?::=|=>|==|!=|=|:|->|\bis\b))\s{0,5}(?:(?<call>[A-Za-z.]{1,16})\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]]{1,300}))`,
     { secretGroup: "secret", placeholders: true, validate: genericValid(2.6, 6) },
     "gi",
   ),

@@ -182,3 +182,12 @@ describe("scan redaction and fingerprints", () => {
     assert.equal(shannonEntropy("abcd"), 2);
   });
 });
+
+describe("scan: other encrypted forms", () => {
+  it("skips a Bitnami SealedSecret manifest as a whole", () => {
+    const ct = ["AgA3", "efuxQHUQ58YFsWHvDhu9H", "/HnD9TY/C99632x5B50vXyItxHQHkTJ1Gj31cuRgokY3"].join("");
+    const manifest = `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n    password: ${ct}\n    token: ${ct}\n`;
+    assert.deepEqual(scanContent("sealed.yaml", manifest, base), []);
+    assert.ok(scanContent("plain.yaml", manifest.replace("SealedSecret", "Secret"), base).length > 0);
+  });
+});

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { makeScanConfig, scanContent } from "../../../../src/workflows/scan/index.js";
 import { base62, crc32 } from "../../../../src/workflows/scan/filters.js";
+import { generateIdentity } from "age-encryption";
 
 const config = makeScanConfig({ root: "/" });
 const rulesIn = (text: string, file = "x.txt"): string[] => scanContent(file, text, config).map((f) => f.ruleId);
@@ -42,6 +43,7 @@ describe("scan rules: cloud providers", () => {
     finds("aws-access-key-id", `aws_access_key_id = ${j("AKIA", rnd(16, B32))}`);
     finds("aws-access-key-id", `export KEY=${j("ASIA", rnd(16, B32))}`);
     clean(`aws_access_key_id = ${j("AKIA", "IOSFODNN7", "EXAMPLE")}`);
+    clean(`aws_access_key_id = ${j("AKIA", "ABCDEFGHQRSTUVWX")}`); // a made-up run of letters
     clean(`id = ${j("AKIA", rnd(15, B32))}`); // too short
     clean(`id = X${j("AKIA", rnd(16, B32))}`); // inside a longer token
   });
@@ -107,7 +109,7 @@ describe("scan rules: chat, webhooks, payments, SaaS", () => {
     clean(`STRIPE_PUBLISHABLE=${j("pk_", "live_", rnd(24))}`);
   });
   it("finds Twilio, SendGrid and other prefixed provider keys", () => {
-    finds("twilio-api-key", `TWILIO_API_KEY=${j("SK", rnd(32, HEX))}`);
+    finds("twilio-api-key", `TWILIO_API_KEY_SID=${j("SK", rnd(32, HEX))}`);
     finds("twilio-auth-token", `twilio_auth_token = "${rnd(32, HEX)}"`);
     finds("sendgrid-api-key", `SENDGRID_API_KEY=${j("SG.", rnd(22), ".", rnd(43))}`);
     finds("openai-api-key", `OPENAI_API_KEY=${j("sk-proj-", rnd(40), "T3Blbk", "FJ", rnd(40))}`);
@@ -117,8 +119,11 @@ describe("scan rules: chat, webhooks, payments, SaaS", () => {
 });
 
 describe("scan rules: keys, JWTs, URLs", () => {
-  it("finds an age secret key", () => {
-    finds("age-secret-key", j("AGE-SECRET-KEY-1", rnd(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L")));
+  it("finds an age secret key only when its Bech32 checksum is right", async () => {
+    const key = await generateIdentity();
+    finds("age-secret-key", `# created: 2024-01-01\n${key}\n`);
+    const last = key.slice(-1);
+    clean(key.slice(0, -1) + (last === "Q" ? "P" : "Q"));
   });
   const pem = (label: string, body: string): string => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
   const b64lines = (n: number): string => Array.from({ length: n }, () => rnd(64, B64)).join("\n");
@@ -154,12 +159,25 @@ describe("scan rules: keys, JWTs, URLs", () => {
   });
 });
 
+describe("scan: made-up values in provider formats", () => {
+  it("drops tokens with runs like 123456, fedcba or xxxxxx, except where a checksum proves the format", () => {
+    clean(`key: ${j("sk_", "live_", rnd(10), "1234567", rnd(8))}`);
+    clean(`key: ${j("sk_", "live_", rnd(10), "987654", rnd(8))}`);
+    clean(`figma: ${j("figd_", "x".repeat(40))}`);
+    const body = "0".repeat(30);
+    finds("github-token", j("ghp_", body, base62(crc32(body), 6)));
+  });
+});
+
 describe("scan rules: generic assignments", () => {
   it("finds password/secret/token assignments with a real-looking value", () => {
     finds("generic-password", `password = "Tr0ub4dor&3-horse"`);
     finds("generic-password", `DB_PASSWORD: 'n7Kq#2vLp9!x'`);
     finds("generic-password", `"client_secret": "${rnd(24)}"`);
     finds("generic-password", `api_key := "${rnd(32, HEX)}"`);
+    finds("generic-password", `val password: String = "exord13Paw64"`);
+    finds("generic-password", `define('DB_PASSWORD', '2Arh5dA1Sn0ywiV');`);
+    finds("generic-password", `"AwsSecretKey": "${rnd(30, B64)}/${rnd(20)}"`);
   });
   it("skips placeholders, variables, code and metadata keys", () => {
     for (const line of [
@@ -177,7 +195,32 @@ describe("scan rules: generic assignments", () => {
       `password: "{{ .Values.password }}"`,
       `password = ""`,
       `password = "example-password"`,
+      `SECRET = getenv("DB_SECRET_NAME", "")`,
+      `password = "0xAb19D82E7f546cC3"`,
+      `password: ENC(2dfRFqV/cS6TzRd+JyO=)`,
+      `pwdump = "n0NeKreD5"`,
     ]) clean(line);
+  });
+});
+
+describe("scan rules: command lines, SQL, HTTP headers", () => {
+  it("finds passwords in SQL user statements, not PASSWORD EXPIRE", () => {
+    finds("sql-password", `ALTER USER 'root'@'localhost' IDENTIFIED WITH mysql_native_password BY 'Rt7#kq2Lw';`);
+    finds("sql-password", `CREATE USER app WITH ENCRYPTED PASSWORD 'Rt7#kq2Lw' CREATEDB;`);
+    clean(`ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY;`);
+    clean(`SELECT password FROM users WHERE id = 1;`);
+  });
+  it("finds credentials given as command-line flags", () => {
+    finds("cli-credential-flag", `mysql -u root --password Sne3sd8AZjq`);
+    finds("cli-credential-flag", `curl -X PUT -u "admin:dG9rZW4g" https://127.0.0.1`);
+    finds("cli-credential-flag", `openssl x509 -passin "pass:nCzx8A8#!" -in a.csr`);
+    clean(`curl -u "$USER:$PASSWORD" https://127.0.0.1`);
+    clean(`mysql --password "$DB_PASSWORD"`);
+  });
+  it("finds Basic credentials and bearer tokens in Authorization headers", () => {
+    finds("http-authorization", `curl -H "Authorization: Basic ${Buffer.from("admin:s3cr3t-pw").toString("base64")}" http://x`);
+    finds("http-authorization", `headers["Authorization"] = "Bearer ${rnd(40)}"`);
+    clean(`Authorization: Basic ${Buffer.from("no colon here").toString("base64")}`);
   });
 });
 
