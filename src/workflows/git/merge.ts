@@ -18,6 +18,7 @@ import { openDocument, type OpenedDocument } from "../../engine/index.js";
 import { keyEntryId } from "../../keys/master-key.js";
 import type { Metadata } from "../../stores/metadata.js";
 import type { Store } from "../../stores/store.js";
+import type { TreeMap } from "../../tree/index.js";
 import { sealDocument } from "../../engine/index.js";
 import { writeFileAtomic } from "../../sys/atomic-write.js";
 import { absPath, buildKeyring, freshKeys, pickStore, resolvePlan, storeIndent, type FileCtx } from "../files/index.js";
@@ -64,8 +65,23 @@ export async function mergeDriver(ctx: FileCtx, o: { base: string; ours: string;
   let base: OpenedDocument | null;
   let ours: OpenedDocument;
   let theirs: OpenedDocument;
+  const messages: string[] = [];
+  // the base's tree; null for add/add (git passes an empty base)
+  let baseBranches: TreeMap[] | null = null;
   try {
-    base = b.length === 0 ? null : await openSide(ctx, b, store, `${o.path} (base)`);
+    base = null;
+    if (b.length > 0) {
+      try {
+        base = await openSide(ctx, b, store, `${o.path} (base)`);
+        baseBranches = base.branches;
+      } catch (e) {
+        // a base that was still plaintext (encrypted later, on both sides): its tree is the base of the
+        // values; the keys have no common ancestor
+        if (!(e instanceof HushError) || e.code !== "METADATA_NOT_FOUND") throw e;
+        baseBranches = store.loadPlain(b, { file: `${o.path} (base)` });
+        messages.push(`${o.path}: the common ancestor was not sops-encrypted; its values are the base of the merge`);
+      }
+    }
     ours = await openSide(ctx, a, store, `${o.path} (ours)`);
     theirs = await openSide(ctx, t, store, `${o.path} (theirs)`);
   } catch (e) {
@@ -81,7 +97,6 @@ export async function mergeDriver(ctx: FileCtx, o: { base: string; ours: string;
       ],
     };
   }
-  const messages: string[] = [];
   // keys: three-way over (recipients, threshold, data key) as one unit
   const sb = base === null ? null : keyState(base.metadata, base.dataKey);
   const so = keyState(ours.metadata, ours.dataKey);
@@ -111,7 +126,7 @@ export async function mergeDriver(ctx: FileCtx, o: { base: string; ours: string;
     keys = { ...keys, meta: { ...keys.meta, selector: theirs.metadata.selector, macOnlyEncrypted: theirs.metadata.macOnlyEncrypted } };
   const indent = storeIndent(ctx, store, undefined);
   const io = indent === undefined ? {} : { indent };
-  const merged = mergeBranches(base === null ? null : base.branches, ours.branches, theirs.branches);
+  const merged = mergeBranches(baseBranches, ours.branches, theirs.branches);
   const version = ours.metadata.version;
   if (merged.conflicts.length === 0) {
     const out = sealDocument(store, merged.ours, { ...keys.meta, version }, keys.dataKey, {
