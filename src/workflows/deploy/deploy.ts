@@ -170,7 +170,9 @@ export async function deploy(ctx: FileCtx, cfg: DeployConfig, o: DeployOptions =
     const dropFile = cleanup ? removeOnExit(t.path) : undefined;
     let ok = true;
     try {
-      await mkdir(dirname(t.path), { recursive: true });
+      await mkdir(dirname(t.path), { recursive: true }).catch((e: unknown) => {
+        throw new HushError("WRITE_OUTPUT", `cannot create the directory: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: dirname(t.path) });
+      });
       // an existing file gets its final mode and owner first: writeFileAtomic keeps them for the new bytes
       if (onDisk !== null || (await readOrNull(t.path)) !== null) await applyPermissions(t.path, t, own);
       await writeFileAtomic(t.path, content, { mode: t.mode });

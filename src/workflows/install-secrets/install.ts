@@ -221,6 +221,17 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   const values = await decryptAll({ ...ctx, env }, m, rooted, manifestFile);
   for (const r of resolved) r.value = values.get(r.name)!;
 
+  try {
+    return await materialise(m, resolved, rooted, keysGid, doChown);
+  } catch (e) {
+    if (e instanceof HushError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new HushError("WRITE_OUTPUT", `cannot install the secrets: ${err.code ?? String(e)}`, { ...(err.path === undefined ? {} : { file: err.path }), cause: e });
+  }
+}
+
+/** Steps 3–6 of the file header: write, switch, link, prune. */
+async function materialise(m: Manifest, resolved: Resolved[], rooted: (p: string) => string, keysGid: number, doChown: boolean): Promise<InstallReport> {
   const mountHost = rooted(m.secretsMountPoint);
   const linkHost = rooted(m.symlinkPath);
   await mkdir(mountHost, { recursive: true, mode: 0o751 });
