@@ -36,6 +36,7 @@ export async function runDeploy(ctx: FileCtx, args: readonly string[]): Promise<
   }
   const { values: v, positionals } = parsed;
   const cfg = loadDeployConfig(ctx.cwd, v.config);
+  if (cfg.targets.length === 0) ctx.warn(`${cfg.file}: no deploy targets (add a deploy: section, see docs/deploy.md)`);
   await deploy(ctx, cfg, {
     targets: positionals,
     dryRun: v["dry-run"] === true,
