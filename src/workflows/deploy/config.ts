@@ -182,6 +182,15 @@ export function parseDeployConfig(text: string, file: string): DeployConfig {
       ...(command === undefined ? {} : { command }),
     });
   }
+  // a derived plaintext file must never overwrite an encrypted source, nor another target's file
+  const sources = new Set(targets.flatMap((t) => t.sources));
+  const seenPath = new Map<string, string>();
+  for (const t of targets) {
+    if (sources.has(t.path)) problems.push(`deploy.${t.name}.path: is an encrypted source file; writing plaintext there would destroy it`);
+    const other = seenPath.get(t.path);
+    if (other !== undefined) problems.push(`deploy.${t.name}.path: the same file as deploy.${other}.path`);
+    seenPath.set(t.path, t.name);
+  }
   if (problems.length > 0) {
     throw new HushError("CONFIG", problems.length === 1 ? problems[0]! : `${problems.length} problems in the deploy section`, {
       file,

@@ -57,6 +57,13 @@ describe("deploy config", () => {
     assert.deepEqual(cfg(r, "scan: {}\nguard: {}\n").targets, []);
   });
 
+  it("refuses a target that would overwrite an encrypted source or another target's file", () => {
+    const r = testRepo("hush-deploy-cfg-");
+    assert.throws(() => cfg(r, "deploy:\n  a:\n    source: s.yaml\n    path: s.yaml\n"), /deploy\.a\.path: is an encrypted source file/);
+    assert.throws(() => cfg(r, "deploy:\n  a:\n    source: s.yaml\n    path: out/.env\n  b:\n    source: t.yaml\n    path: ./out/.env\n"), /deploy\.b\.path: the same file as deploy\.a\.path/);
+    assert.throws(() => cfg(r, "deploy:\n  a:\n    source: s.yaml\n    path: t.yaml\n  b:\n    source: t.yaml\n    path: x\n"), /deploy\.a\.path: is an encrypted source file/);
+  });
+
   it("reads modes as octal, whether quoted or a YAML 1.2 integer", () => {
     assert.equal(parseMode("0640"), 0o640);
     assert.equal(parseMode(640), 0o640);
