@@ -17,7 +17,7 @@ export const HUSH_CONFIG_NAME = "hush.yaml";
  * private keys, key stores, age identity files).
  */
 export const DEFAULT_NEVER_COMMIT: readonly string[] = [
-  ".env", ".env.*", "*.env.local", "*.pem", "*.key", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+  ".env", ".env.*", "*.env", "*.env.local", "*.pem", "*.key", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
   "*.p12", "*.pfx", "*.jks", "*.keystore", "keys.txt", ".netrc", ".pgpass", "*.kdbx",
 ];
 /** Templates that document a dotenv file's keys without values; never refused. */

@@ -15,10 +15,21 @@ export interface StagedFile {
   addedLines: Set<number>;
 }
 
-/** Paths staged for the next commit (`git diff --cached --diff-filter=ACMR`). */
+/**
+ * Paths staged for the next commit (`git diff --cached --raw --diff-filter=ACMR`). Symlinks and
+ * submodules are left out: their "content" is a link target or a commit id, not a file to check.
+ */
 export function stagedPaths(o: GitOptions): string[] {
-  const out = git(o, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR"]).toString("utf8");
-  return out.split("\0").filter((p) => p !== "");
+  const out = git(o, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMR"]).toString("utf8");
+  const tokens = out.split("\0");
+  const paths: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i += 2) {
+    const m = /^:\d+ (\d+) /.exec(tokens[i]!);
+    if (m === null) break;
+    if (m[1] === "120000" || m[1] === "160000") continue;
+    paths.push(tokens[i + 1]!);
+  }
+  return paths;
 }
 
 /**

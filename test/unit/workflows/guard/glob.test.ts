@@ -8,7 +8,7 @@ describe("never-commit name patterns", () => {
   const allow = DEFAULT_GUARD_ALLOW.map(compileNamePattern);
   const refused = (p: string): boolean => firstMatch(allow, p) === null && firstMatch(never, p) !== null;
   it("matches secrets by base name at any depth, ignoring case", () => {
-    for (const p of [".env", "app/.env", ".env.production", "web/.ENV.local", "x.env.local", "certs/server.pem", "tls.key", "home/id_rsa", "id_ed25519", "a.p12", "b.pfx", "keys.txt"])
+    for (const p of [".env", "app/.env", ".env.production", "web/.ENV.local", "x.env.local", "prod.env", "certs/server.pem", "tls.key", "home/id_rsa", "id_ed25519", "a.p12", "b.pfx", "keys.txt"])
       assert.equal(refused(p), true, p);
   });
   it("leaves templates, public keys and look-alikes alone", () => {
