@@ -16,7 +16,7 @@ import { removeOnExit } from "../../sys/exit-cleanup.js";
 import { runWithTimeout } from "../../sys/run-timeout.js";
 import { lookupGid, lookupUid } from "../../sys/users.js";
 import { getPath, isMap, parseTreePath } from "../../tree/index.js";
-import { loadSource, renderSource } from "../export/index.js";
+import { loadSource, renderSource, type Opener } from "../export/index.js";
 import { open, type FileCtx } from "../files/index.js";
 import type { DeployConfig, DeployTarget } from "./config.js";
 import { contentHash, loadState, saveState, statePath } from "./state.js";
@@ -47,9 +47,9 @@ export interface DeployOptions {
 
 const utf8 = new TextEncoder();
 
-async function render(ctx: FileCtx, t: DeployTarget): Promise<{ content: Uint8Array; dataKeys: Uint8Array[] }> {
+async function render(ctx: FileCtx, t: DeployTarget, opener: Opener): Promise<{ content: Uint8Array; dataKeys: Uint8Array[] }> {
   if (t.format !== "raw") {
-    const src = await loadSource(ctx, { files: t.sources, ...(t.extract === undefined ? {} : { extract: t.extract }) });
+    const src = await loadSource(ctx, { files: t.sources, opener, ...(t.extract === undefined ? {} : { extract: t.extract }) });
     const content = renderSource(ctx, src, {
       format: t.format,
       ...(t.prefix === undefined ? {} : { prefix: t.prefix }),
@@ -61,7 +61,7 @@ async function render(ctx: FileCtx, t: DeployTarget): Promise<{ content: Uint8Ar
   }
   // raw: the whole file as `decrypt` prints it, or the extracted value's bytes (a string raw, bytes as they are)
   const file = t.sources[0]!;
-  const { doc, output } = await open(ctx, { file });
+  const { doc, output } = await opener(file);
   if (t.extract === undefined) return { content: output.emitPlain(doc.branches), dataKeys: [doc.dataKey] };
   let v;
   try {
@@ -139,10 +139,20 @@ export async function deploy(ctx: FileCtx, cfg: DeployConfig, o: DeployOptions =
   const state = loadState(sPath, ctx.randomBytes, ctx.warn);
   const reports: DeployReport[] = [];
   const failed: string[] = [];
+  // each source is opened (unwrapped, decrypted, MAC-checked) once per run, however many targets use it
+  const opened = new Map<string, ReturnType<Opener>>();
+  const opener: Opener = (file) => {
+    let p = opened.get(file);
+    if (p === undefined) {
+      p = open(ctx, { file });
+      opened.set(file, p);
+    }
+    return p;
+  };
   for (const t of targets) {
     const own = ownership(cfg, t);
     const cleanup = o.cleanup === true || t.cleanup;
-    const { content, dataKeys } = await render(ctx, t);
+    const { content, dataKeys } = await render(ctx, t, opener);
     const hash = contentHash(state, dataKeys, content);
     const prev = state.targets[t.name];
     const stateSame = prev !== undefined && prev.path === t.path && prev.hash === hash;

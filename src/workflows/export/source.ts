@@ -28,10 +28,15 @@ export function mergeMaps(a: TreeMap, b: TreeMap): TreeMap {
   return treeMap(out);
 }
 
+/** Opens one encrypted file (the file workflows' `open`, or a memo of it). */
+export type Opener = (file: string) => ReturnType<typeof open>;
+
 /** What to read: encrypted files (later wins) and an optional `["a"]["b"]` subtree. */
 export interface SourceOptions {
   files: readonly string[];
   extract?: string;
+  /** How to open a file (default: `open`); deploy passes a memo so a file shared by targets is opened once. */
+  opener?: Opener;
 }
 
 /** The merged plaintext: the value at the extract path (a mapping unless the path names a scalar or list). */
@@ -54,7 +59,7 @@ export async function loadSource(ctx: FileCtx, o: SourceOptions): Promise<Source
   let merged: TreeMap = treeMap();
   const dataKeys: Uint8Array[] = [];
   for (const file of o.files) {
-    const { doc } = await open(ctx, { file });
+    const { doc } = await (o.opener === undefined ? open(ctx, { file }) : o.opener(file));
     merged = mergeMaps(merged, doc.branches[0] ?? treeMap());
     dataKeys.push(doc.dataKey);
   }
