@@ -6,7 +6,7 @@
  * Never tune a rule to one sample: widen or narrow it only to what the provider documents.
  */
 import type { Rule } from "./rule.js";
-import { bech32Valid, checksumTokenValid, isPlaceholder, jwtValid, privateKeyEncrypted, shannonEntropy } from "./filters.js";
+import { bech32Valid, checksumTokenValid, isPlaceholder, jwtValid, looksSynthetic, privateKeyEncrypted, shannonEntropy } from "./filters.js";
 
 // A token edge: not preceded/followed by a character that could extend the token.
 const L = String.raw`(?<![A-Za-z0-9_\-])`;
@@ -49,7 +49,7 @@ function privateKeyValid(block: string): boolean {
 // ---- generic keyword assignments ----------------------------------------------------------------
 
 // Key names that hold a credential.
-const SECRET_NAMES = String.raw`(?:[A-Za-z0-9_.\-]*?(?:(?:secret|access|api|private|auth|signing|encryption|master)[ _\-.]?(?:key|token)|passw(?:or)?d|passphrase|(?:\b|_)pwd(?:\b|_)|pass\b|(?:\b|_)pw\b|secret|token|apikey|client[_\-.]?secret|credentials?\b|\bauth\b|bearer)[A-Za-z0-9_.\-]*)`;
+const SECRET_NAMES = String.raw`(?:[A-Za-z0-9_.\-]*?(?:(?:secret|access|api|private|auth|signing|encryption|master)[ _\-.]?(?:key|token)|passw(?:or)?d|passphrase|(?:\b|_)pwd(?:\b|_)|pass\b|(?:\b|_)pw\b|secret|token|apikey|client[_\-.]?secret|credentials?\b|\bauth\b|authenticat[a-z]*|bearer)[A-Za-z0-9_.\-]*)`;
 // Name suffixes that say the value is about the secret, not the secret (`password_length: 12`).
 const META_SUFFIX =
   /(?:_|-|\.|\b)(?:len|length|size|type|name|names|id|ids|file|path|dir|url|uri|endpoint|field|hash|policy|expiry|expires|expiration|ttl|format|prompt|label|hint|regex|pattern|header|env|var|min|max|count|enabled|required|timeout|version|mode|min_length|placeholder|input|provider|store|ref|location|arn)$/i;
@@ -68,7 +68,7 @@ function genericValid(minEntropy: number, minLength: number) {
     if (!quoted) {
       // an unquoted value is often code: a call, a member access, a variable name
       if (/[()[\]{}]/.test(secret) || m.input[m.index + m[0].length] === "(") return false;
-      if (/^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(secret)) return false; // camelCase identifier
+      if (/^[a-z]{2,}(?:[A-Z][a-z]+[0-9]{0,2})+$/.test(secret)) return false; // camelCase identifier
       if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
       if (/^[a-z_]+$/.test(secret) || /^[A-Z_]+$/.test(secret)) return false;
     }
@@ -104,6 +104,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("azure-shared-access-key", "Azure Service Bus / Event Hubs / IoT shared access key", ["sharedaccesskey="], String.raw`SharedAccessKey\s*=\s*(?<secret>[A-Za-z0-9+/]{42,43}=)`, { entropy: 4.0 }, "gi"),
   rule("azure-sas-token", "Azure shared access signature", ["sig="], String.raw`[?&;]sv=\d{4}-\d\d-\d\d[^\s"'<>]*?[?&;]sig=(?<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})`, { entropy: 4.0 }, "gi"),
   rule("azure-ad-client-secret", "Azure AD (Entra ID) client secret", ["q~"], String.raw`(?<![A-Za-z0-9_~.\-])(?<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?![A-Za-z0-9_~.\-])`, { entropy: 3.5 }),
+  rule("aws-bedrock-api-key", "Amazon Bedrock API key (long-term ABSK…, short-term bedrock-api-key-…)", ["absk", "bedrock-api-key-"], String.raw`${L}(?<secret>ABSK[A-Za-z0-9+/]{100,}={0,2}|bedrock-api-key-[A-Za-z0-9+/=_\-]{30,})`, { entropy: 4.0 }),
+  rule("aws-appsync-api-key", "AWS AppSync API key", ["da2-"], String.raw`${L}(?<secret>da2-[a-z0-9]{26})${R}`, { validate: (s) => /\d/.test(s.slice(4)) }),
   rule("alibaba-access-key-id", "Alibaba Cloud AccessKey ID", ["ltai"], String.raw`${L}(?<secret>LTAI[A-Za-z0-9]{12,20})${R}`, { validate: (s) => notDummy(s) && hasDigitAndLetter(s) }),
   rule("digitalocean-token", "DigitalOcean token", ["dop_v1_", "doo_v1_", "dor_v1_"], String.raw`${L}(?<secret>do[opr]_v1_[a-f0-9]{64})${R}`),
   // ---- VCS and package registries ----
@@ -112,9 +114,10 @@ export const BUILTIN_RULES: readonly Rule[] = [
     checksummed: true,
   }),
   rule("github-fine-grained-pat", "GitHub fine-grained personal access token", ["github_pat_"], String.raw`${L}(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})${R}`, { validate: notDummy }),
-  rule("gitlab-token", "GitLab token (personal, deploy, pipeline trigger, runner, CI job, feed, OAuth, …)", ["glpat-", "gldt-", "glptt-", "glrt-", "glcbt-", "glft-", "glimt-", "glsoat-", "glagent-", "gloas-", "glwt-", "glffct-"], String.raw`${L}(?<secret>gl(?:pat|dt|ptt|rt|cbt|ft|imt|soat|agent|oas|wt|ffct)-[0-9A-Za-z_\-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?)${R}`, {
+  rule("gitlab-token", "GitLab token (personal, deploy, pipeline trigger, runner, CI job, feed, OAuth, …)", ["glpat-", "gldt-", "glptt-", "glrt-", "glrtr-", "glcbt-", "glft-", "glimt-", "glsoat-", "glagent-", "gloas-", "glwt-", "glffct-"], String.raw`${L}(?<secret>gl(?:pat|dt|ptt|rtr|rt|cbt|ft|imt|soat|agent|oas|wt|ffct)-[0-9A-Za-z_\-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?)${R}`, {
     validate: notDummy,
   }),
+  rule("gitlab-session-cookie", "GitLab session cookie", ["_gitlab_session="], String.raw`_gitlab_session=(?<secret>[0-9a-f]{32})${R}`),
   rule("gitlab-runner-registration-token", "GitLab runner registration token", ["gr1348941"], String.raw`${L}(?<secret>GR1348941[0-9A-Za-z_\-]{20})${R}`),
   rule("bitbucket-token", "Bitbucket / Atlassian API token", ["atbb", "atatt", "atctt"], String.raw`${L}(?<secret>AT(?:BB|ATT|CTT)[A-Za-z0-9_=\-.]{28,300})${R}`, { entropy: 3.5 }),
   rule("npm-token", "npm access token", ["npm_"], String.raw`${L}(?<secret>npm_[A-Za-z0-9]{36})${R}`, { validate: checksumTokenValid, checksummed: true }),
@@ -174,6 +177,20 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("onepassword-service-token", "1Password service-account token", ["ops_ey"], String.raw`${L}(?<secret>ops_eyJ[A-Za-z0-9+/=_\-]{250,})${R}`),
   rule("akamai-client-token", "Akamai EdgeGrid client token / secret", ["akab-"], String.raw`${L}(?<secret>akab-[a-z0-9]{16}-[a-z0-9]{16})${R}(?!\.[a-z])`),
   rule("nats-nkey-seed", "NATS nkey seed (next to the word nkey, nats or seed)", ["nkey", "nats", "seed"], String.raw`${L}(?<secret>S[UAONCPX][A-Z2-7]{56})${R}`, { entropy: 4.0 }),
+  keyed("heroku-api-key", "Heroku API key (legacy UUID form, next to the word heroku)", ["heroku[\\w.\\-]{0,20}(?:api[_\\-]?key|key|token)"], String.raw`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`, { keywords: ["heroku"] }),
+  keyed("cloudflare-api-key", "Cloudflare global API key or API token", ["cloudflare[\\w.\\-]{0,20}(?:api[_\\-]?key|key|token)", "cf_api_(?:key|token)", "cf_(?:api_)?token"], String.raw`[a-f0-9]{37}|[A-Za-z0-9_\-]{40}`, { keywords: ["cloudflare", "cf_"], entropy: 3.5 }),
+  keyed("together-api-key", "Together AI API key", ["together[\\w.\\-]{0,20}(?:api[_\\-]?key|key|token)"], String.raw`(?:tgp_v1_)?[A-Za-z0-9_\-]{40,64}`, { keywords: ["together"], entropy: 3.5 }),
+  keyed("wechat-app-secret", "WeChat app secret", ["wechat[\\w.\\-]{0,20}(?:secret|key)", "app_?secret"], String.raw`[a-f0-9]{32}`, { keywords: ["wechat", "appsecret", "app_secret"] }),
+  rule("facebook-access-token", "Facebook (Meta) access token", ["eaa"], String.raw`${L}(?<secret>EAA[A-Z][A-Za-z0-9]{80,})${R}`, { entropy: 4.0 }),
+  rule("instagram-access-token", "Instagram Graph access token", ["igqv"], String.raw`${L}(?<secret>IGQV[A-Za-z0-9_\-]{100,})${R}`, { entropy: 4.0 }),
+  rule("twitter-bearer-token", "X (Twitter) app bearer token", ["aaaaaaaaaaaaaaaaaaaaa"], String.raw`${L}(?<secret>A{21}[A-Za-z0-9%]{30,})`, {
+    checksummed: true, // the fixed run of A is the format; the tail is checked here instead
+    validate: (s) => !looksSynthetic(s.replace(/^A+/, "")) && shannonEntropy(s.replace(/^A+/, "")) >= 3.5,
+  }),
+  rule("netlify-token", "Netlify personal access token", ["nfp_", "nfc_", "nfo_", "nfu_"], String.raw`${L}(?<secret>nf[pcou]_[A-Za-z0-9]{36,40})${R}`),
+  rule("salesforce-access-token", "Salesforce access token (org id ! session)", ["00d"], String.raw`${L}(?<secret>00D[0-9A-Za-z]{12,15}![0-9A-Za-z._]{80,})`, { entropy: 4.0 }),
+  rule("otpauth-secret", "TOTP/HOTP shared secret in an otpauth:// URI", ["otpauth://"], String.raw`otpauth://[ht]otp/[^\s?]*\?(?:[^\s#]*&)?secret=(?<secret>[A-Za-z2-7]{16,})`),
+  rule("jwk-private-key", "private JSON Web Key (the \"d\" parameter, RFC 7518)", ['"d"'], String.raw`"d"\s*:\s*"(?<secret>[A-Za-z0-9_\-]{40,})"`, { entropy: 4.0 }),
   // ---- AI providers ----
   rule("openai-api-key", "OpenAI API key", ["t3blbkfj"], String.raw`${L}(?<secret>sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})${R}`),
   rule("anthropic-api-key", "Anthropic API key", ["sk-ant-"], String.raw`${L}(?<secret>sk-ant-(?:api|admin|oat|sid)\d\d-[A-Za-z0-9_\-]{80,120})${R}`),
@@ -223,7 +240,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule(
     "generic-password",
     "password or secret assigned in code or config",
-    ["pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth", "credential", "private_key", "signing_key", "encryption_key", "master_key"],
+    ["pass", "pwd", "pw", "secret", "token", "api_key", "apikey", "api-key", "api key", "access_key", "accesskey", "access-key", "access key", "auth", "credential", "private_key", "private key", "signing_key", "signing key", "encryption_key", "encryption key", "master_key", "master key", "bearer"],
     String.raw`(?<name>${SECRET_NAMES})(?:["']\s{0,3},|["'\]]?(?:\s{0,3}:\s{0,3}[A-Za-z_][\w.\[\]<>|]{0,30}(?=\s{0,3}=))?\s{0,5}(?::=|=>|==|!=|=|:|->|\bis\b))\s{0,5}(?:(?<call>[A-Za-z.]{1,16})\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]]{1,300}))`,
     { secretGroup: "secret", placeholders: true, validate: genericValid(2.6, 6) },
     "gi",

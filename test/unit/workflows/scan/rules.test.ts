@@ -118,6 +118,20 @@ describe("scan rules: chat, webhooks, payments, SaaS", () => {
   });
 });
 
+describe("scan rules: more provider and standard formats", () => {
+  it("finds TOTP secrets in otpauth URIs, private JWKs, keyed Heroku/Cloudflare keys and GitLab session cookies", () => {
+    finds("otpauth-secret", `otpauth://totp/ACME:alice@example.com?secret=${rnd(32, B32)}&issuer=ACME`);
+    finds("jwk-private-key", `{"kty":"EC","crv":"P-256","x":"${rnd(43)}","y":"${rnd(43)}","d":"${rnd(43)}"}`);
+    clean(`{"d": "short"}`);
+    const uuid = `${rnd(8, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(12, HEX)}`;
+    finds("heroku-api-key", `HEROKU_API_KEY=${uuid}`);
+    assert.ok(!rulesIn(`request_id=${uuid}`).includes("heroku-api-key"));
+    finds("cloudflare-api-key", `CLOUDFLARE_API_TOKEN=${rnd(40)}`);
+    finds("gitlab-session-cookie", `Cookie: _gitlab_session=${rnd(32, HEX)}`);
+    finds("aws-bedrock-api-key", `AWS_BEARER_TOKEN_BEDROCK=${j("ABSK", rnd(120, B64))}`);
+  });
+});
+
 describe("scan rules: keys, JWTs, URLs", () => {
   it("finds an age secret key only when its Bech32 checksum is right", async () => {
     const key = await generateIdentity();
