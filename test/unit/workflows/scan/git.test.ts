@@ -91,4 +91,16 @@ describe("scan --git", () => {
     assert.match(t.stdout, new RegExp(`^config\\.py:2:13 generic-password Zq8…\\(13 chars\\) [0-9a-f]{16} ${c1.slice(0, 12)} Alice <alice@example\\.com> 2024-01-02T03:04:05\\+00:00\\n$`));
     assert.equal(t.stderr, ""); // no progress bar when stderr is not a terminal
   });
+  it("draws a progress bar of commits on a terminal, and none with --no-progress", (t) => {
+    // util-linux script(1) gives the command a pseudo-terminal
+    if (spawnSync("script", ["--version"]).status !== 0) {
+      t.skip("script(1) is not installed; cannot give hush a terminal");
+      return;
+    }
+    const run = (extra: string): string => spawnSync("script", ["-qec", `node ${HUSH} scan --git --format json ${extra} >/dev/null`, "/dev/null"], { cwd: dir, encoding: "utf8", env }).stdout;
+    const tty = run("");
+    assert.match(tty, /scan \[#+\] 4\/4 commits/);
+    assert.match(tty, /\r\x1b\[2K$/); // the bar is cleared at the end
+    assert.equal(run("--no-progress"), "");
+  });
 });
