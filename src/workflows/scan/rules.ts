@@ -31,7 +31,9 @@ const notDummy = (s: string): boolean => !/example|xxxxxx|000000|123456|abcdef(?
 
 // ---- private key blocks -------------------------------------------------------------------------
 
-const BEGIN = String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----`;
+// the RFC 7468 / OpenSSH / OpenPGP labels of private key blocks
+const KEY_LABEL = String.raw`(?:RSA |DSA |EC |OPENSSH |PGP |SSH2 (?:ENCRYPTED )?|ENCRYPTED |ANY )?PRIVATE KEY(?: BLOCK)?`;
+const BEGIN = String.raw`-----BEGIN ${KEY_LABEL}-----`;
 
 /** A PEM/OpenSSH/PGP private key block, unless passphrase-encrypted (see docs/scan.md). */
 function privateKeyValid(block: string): boolean {
@@ -42,7 +44,7 @@ function privateKeyValid(block: string): boolean {
     .replace(/\\[nr]/g, "");
   const b64 = body.replace(/[^A-Za-z0-9+/=]/g, "");
   if (b64.length < 64) return false;
-  if (/x{8,}|\.{4,}|\*{4,}/i.test(body)) return false;
+  if (/x{8,}|\.{3,}|…|\*{4,}/i.test(body)) return false; // elided or masked
   return shannonEntropy(b64) >= 4.5;
 }
 
@@ -205,7 +207,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
     validate: bech32Valid,
     checksummed: true,
   }),
-  rule("private-key", "private key block (PEM, OpenSSH, PGP; unencrypted)", ["-----begin"], String.raw`(?<secret>${BEGIN}(?:[^-]|-(?!----))*?(?:-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----|(?=-----)|$))`, {
+  rule("private-key", "private key block (PEM, OpenSSH, PGP; unencrypted)", ["-----begin"], String.raw`(?<secret>${BEGIN}(?:[^-]|-(?!----))*?(?:-----END ${KEY_LABEL}-----|(?=-----)|$))`, {
     multiline: true,
     validate: privateKeyValid,
   }),
