@@ -43,6 +43,9 @@ export interface InstallReport {
   changed: string[];
   removed: string[];
   pruned: number[];
+  /** restartUnits/reloadUnits of the secrets added or changed since the previous generation (none on a first install, as sops-nix). */
+  restart: string[];
+  reload: string[];
 }
 
 interface Resolved extends ManifestSecret {
@@ -306,5 +309,17 @@ async function materialise(m: Manifest, resolved: Resolved[], rooted: (p: string
       }
     }
   }
-  return { generation, dir: genHost, symlinkPath: m.symlinkPath, added, changed, removed, pruned: pruned.sort((a, b) => a - b) };
+  const touched = oldGen === undefined ? [] : resolved.filter((s) => added.includes(s.name) || changed.includes(s.name));
+  const uniq = (xs: string[]): string[] => [...new Set(xs)];
+  return {
+    generation,
+    dir: genHost,
+    symlinkPath: m.symlinkPath,
+    added,
+    changed,
+    removed,
+    pruned: pruned.sort((a, b) => a - b),
+    restart: uniq(touched.flatMap((s) => s.restartUnits)),
+    reload: uniq(touched.flatMap((s) => s.reloadUnits)),
+  };
 }

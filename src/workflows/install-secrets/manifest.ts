@@ -2,8 +2,8 @@
  * The sops-nix manifest (Mic92/sops-nix pkgs/sops-install-secrets main.go `manifest`), as JSON.
  *
  * Supported: secrets[] {name, key, path, owner | uid, group | gid, sopsFile, format (yaml | json | dotenv
- * | ini | binary; "" = yaml), mode (octal string; missing = "0400"), restartUnits/reloadUnits (accepted,
- * ignored: hush restarts nothing)}, secretsMountPoint, symlinkPath, keepGenerations, ageKeyFile (used as
+ * | ini | binary; "" = yaml), mode (octal string; missing = "0400"), restartUnits/reloadUnits (reported for
+ * the secrets that changed; hush restarts nothing)}, secretsMountPoint, symlinkPath, keepGenerations, ageKeyFile (used as
  * SOPS_AGE_KEY_FILE), ageSshKeyPaths (one path, as SOPS_AGE_SSH_PRIVATE_KEY_FILE), gnupgHome (as GNUPGHOME),
  * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs and logging (accepted; hush mounts nothing).
  * Refused with a clear error: templates, placeholderBySecretName with templates, sshKeyPaths (ssh keys as
@@ -26,6 +26,9 @@ export interface ManifestSecret {
   sopsFile: string;
   format: SecretFormat;
   mode: number;
+  /** Units sops-nix would restart/reload when this secret changes; hush only reports them. */
+  restartUnits: string[];
+  reloadUnits: string[];
 }
 
 /** The parts of the manifest hush uses. */
@@ -128,6 +131,15 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     };
     const uid = id("uid");
     const gid = id("gid");
+    const units = (k: "restartUnits" | "reloadUnits"): string[] => {
+      const v = o[k];
+      if (v === undefined || v === null) return [];
+      if (Array.isArray(v) && v.every((u) => typeof u === "string")) return v as string[];
+      problems.push(`${at}${k}: must be a list of unit names`);
+      return [];
+    };
+    const restartUnits = units("restartUnits");
+    const reloadUnits = units("reloadUnits");
     if (name !== undefined) {
       if (names.has(name)) problems.push(`${at}name: ${JSON.stringify(name)} appears twice`);
       names.add(name);
@@ -143,6 +155,8 @@ export function parseManifest(text: string, file: string, runDir: string | undef
       mode,
       uid,
       gid,
+      restartUnits,
+      reloadUnits,
       ...(owner === undefined ? {} : { owner }),
       ...(group === undefined ? {} : { group }),
     });

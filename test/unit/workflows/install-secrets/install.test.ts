@@ -139,6 +139,8 @@ describe("install-secrets", () => {
     writeFileSync(all, JSON.stringify(fewer));
     const r6 = await installSecrets(f.ctx, { manifest: all, root: f.root });
     assert.deepEqual([r6.changed, r6.removed], [["port"], ["test4"]]);
+    assert.deepEqual([r6.restart, r6.reload], [["x.service"], []]);
+    assert.deepEqual(second.restart, []);
     assert.ok(!existsSync(join(f.root, "run/secrets.d/6/test4")));
   });
 
