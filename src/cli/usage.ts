@@ -20,7 +20,7 @@ Usage:
   hush recipients add NAME KEY [--rule PATH_REGEX]... [--dry-run]   add to the rules, re-wrap files
   hush recipients remove NAME [--compromised] [--dry-run] [--force]  remove, rotate, list secrets to rotate
   hush export FILE... [--format dotenv|shell|docker|github-env|json|yaml] [--extract P]
-        [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid]   plaintext for other programs
+        [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid] [-o OUT]   plaintext for other programs
   hush deploy [TARGET...] [--dry-run] [--cleanup] [--config hush.yaml]   derived files from hush.yaml
   hush install-secrets MANIFEST [--root DIR]   sops-nix manifest → one file per secret, new generation
   hush fingerprint FILE [KEYPATH] [--stdin [-n]]   keyed 16-hex fingerprints of values, to compare copies

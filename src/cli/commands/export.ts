@@ -1,11 +1,12 @@
 /**
- * `hush export FILE... [--format F] [--extract PATH] [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid]`:
+ * `hush export FILE... [--format F] [--extract PATH] [--prefix P] [--upper] [--flatten-separator S] [--skip-invalid] [-o OUT]`:
  * the plaintext in a format another program reads (see src/workflows/export/formats.ts for each format's rules).
  */
 import { parseArgs } from "node:util";
 import { HushError } from "../../errors.js";
 import { exportFiles, isExportFormat, EXPORT_FORMATS } from "../../workflows/export/index.js";
-import type { FileCtx } from "../../workflows/files/index.js";
+import { writeFileAtomic } from "../../sys/atomic-write.js";
+import { absPath, type FileCtx } from "../../workflows/files/index.js";
 import { writeStdout } from "../output.js";
 
 function parse(args: readonly string[]): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>> {
@@ -23,6 +24,7 @@ const OPTIONS = {
   upper: { type: "boolean" },
   "flatten-separator": { type: "string" },
   "skip-invalid": { type: "boolean" },
+  output: { type: "string", short: "o" },
 } as const;
 
 /** Runs `hush export` with the arguments after the command name. */
@@ -41,6 +43,8 @@ export async function runExport(ctx: FileCtx, args: readonly string[]): Promise<
     ...(v["flatten-separator"] === undefined ? {} : { separator: v["flatten-separator"] }),
     ...(v["skip-invalid"] === undefined ? {} : { skipInvalid: v["skip-invalid"] }),
   });
-  writeStdout(out);
+  if (v.output === undefined) writeStdout(out);
+  // a new file is 0600 (a shell redirect would make it 0644 under the usual umask); an existing one keeps its mode
+  else await writeFileAtomic(absPath(ctx, v.output), out, { mode: 0o600, displayName: v.output });
   return 0;
 }
