@@ -196,6 +196,13 @@ describe("git merge driver: a true conflict", () => {
       assert.match(s.stdout, /<<<<<<< ours/);
     }
 
+    // `git add` of the unresolved file: the guard refuses to commit it (no key needed to see it)
+    repo.git("add", "secrets/app.yaml");
+    const g = repo.hush(["guard"], { SOPS_AGE_KEY_FILE: "/nonexistent" });
+    assert.equal(g.status, 1);
+    assert.match(g.stderr, /^hush: guard: secrets\/app\.yaml: an unresolved merge conflict: .* \[merge conflict\]$/m);
+    assert.match(g.stderr, /fix: hush edit secrets\/app\.yaml && git add secrets\/app\.yaml/);
+
     // hush edit shows the markers; saving with markers left is refused and changes nothing
     const before = repo.read("secrets/app.yaml");
     const show = join(repo.home, "show.sh");

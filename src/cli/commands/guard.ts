@@ -16,7 +16,7 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig["options"]>,
 
 /** The message block of one problem (stderr). */
 export function problemBlock(p: GuardProblem): string {
-  const label = p.check === "rule" ? "(a) creation rule" : p.check === "pattern" ? "(b) never-commit" : "(c) secret";
+  const label = p.check === "rule" ? "(a) creation rule" : p.check === "pattern" ? "(b) never-commit" : p.check === "secret" ? "(c) secret" : "merge conflict";
   return [`hush: guard: ${p.file}: ${p.message} [${label}]`, ...p.fixes.map((f, i) => `    ${i === 0 ? "fix:" : "or: "} ${f}`)].join("\n");
 }
 

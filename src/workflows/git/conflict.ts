@@ -137,3 +137,17 @@ export function readConflict(store: Store, branches: readonly TreeMap[]): { text
     throw new HushError("METADATA_INVALID", `the merge conflict's ${CONFLICT_META_KEY} is not valid JSON`);
   }
 }
+
+/**
+ * True when an ENCRYPTED file (its branches as stored, values still ENC[…]) is the conflict wrapper:
+ * the key names are in clear in a sops file, so this needs no key.
+ */
+export function isConflictForm(store: Store, branches: readonly TreeMap[]): boolean {
+  const first = branches[0];
+  if (branches.length !== 1 || first === undefined) return false;
+  if (store.name === "ini") {
+    const sec = get(first, CONFLICT_TEXT_KEY);
+    return isMap(sec) && get(sec, "metadata") !== undefined;
+  }
+  return get(first, CONFLICT_META_KEY) !== undefined;
+}

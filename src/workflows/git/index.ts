@@ -6,5 +6,5 @@ export { mergeDriver } from "./merge.js";
 export type { MergeOutcome } from "./merge.js";
 export { mergeBranches, sameTree } from "./tree-merge.js";
 export type { TreeMergeResult } from "./tree-merge.js";
-export { conflictBranches, readConflict, markConflicts, markerLines, OURS_MARKER, SEPARATOR, THEIRS_MARKER } from "./conflict.js";
+export { conflictBranches, isConflictForm, readConflict, markConflicts, markerLines, OURS_MARKER, SEPARATOR, THEIRS_MARKER } from "./conflict.js";
 export type { ConflictSettings } from "./conflict.js";

@@ -13,6 +13,9 @@ import { catFileBatch, git, gitTopLevel, type GitOptions } from "../../sys/git.j
 import { readFileSync } from "node:fs";
 import type { FileCtx } from "../files/index.js";
 import { loadScanConfig, scanContent } from "../scan/index.js";
+import { isConflictForm } from "../git/index.js";
+import { readEncrypted } from "../../engine/index.js";
+import { pickStore } from "../files/index.js";
 import { firstMatch } from "./glob.js";
 import { checkSopsFile, type Integrity } from "./integrity.js";
 import { loadGuardSettings } from "./settings.js";
@@ -22,8 +25,8 @@ import { stagedFiles, type StagedFile } from "./staged.js";
 export interface GuardProblem {
   /** Repository-relative path of the staged file. */
   file: string;
-  /** Which check: rule (a), never-commit pattern (b), scanner (c). */
-  check: "rule" | "pattern" | "secret";
+  /** Which check: rule (a), never-commit pattern (b), scanner (c), an unresolved hush merge conflict. */
+  check: "rule" | "pattern" | "secret" | "conflict";
   /** One line: what is wrong (never a secret value). */
   message: string;
   /** Shell commands that fix it, best first. */
@@ -192,9 +195,29 @@ export async function guard(ctx: FileCtx, o: { scanner?: StagedScanner } = {}): 
       }
       if (integrity.state === "ok" && !integrity.macChecked) notes.push(`${name}: encrypted and well-formed; MAC not checked (${integrity.why ?? "no key"})`);
     }
+    if (integrity?.state !== "plain" && unresolvedConflict(f)) {
+      problems.push({
+        file: name,
+        check: "conflict",
+        message: "an unresolved merge conflict: the encrypted file still holds the conflict markers hush git merge left",
+        fixes: [`hush edit ${q} && git add ${q}   (keep one side of each conflict)`],
+      });
+      continue;
+    }
     if (settings.scan && (integrity === null || integrity.state === "plain")) scanStaged(f, name, q, scanner, problems);
   }
   return { problems, notes, checked: files.length };
+}
+
+/** True when the staged content is the encrypted conflict form of `hush git merge` (no key needed). */
+function unresolvedConflict(f: StagedFile): boolean {
+  if (!f.content.includes("hush_merge_")) return false;
+  try {
+    const store = pickStore(f.path, undefined);
+    return isConflictForm(store, readEncrypted(f.content, store, f.path).branches);
+  } catch {
+    return false;
+  }
 }
 
 function scanStaged(f: StagedFile, name: string, q: string, scanner: StagedScanner, problems: GuardProblem[]): void {
