@@ -44,6 +44,10 @@ function privateKeyValid(block: string): boolean {
     .replace(/\\[nr]/g, "");
   const b64 = body.replace(/[^A-Za-z0-9+/=]/g, "");
   if (b64.length < 64) return false;
+  // code that merely mentions a BEGIN line (a regex, an error message) is not a key: the body of a real
+  // one is long runs of base64 (one per line, maybe behind a log prefix or inside string escapes)
+  const runs = (body.match(/[A-Za-z0-9+/=]{32,}/g) ?? []).reduce((n, r) => n + r.length, 0);
+  if (runs < 64 || runs / b64.length < 0.6) return false;
   if (/x{8,}|\.{3,}|…|\*{4,}/i.test(body)) return false; // elided or masked
   return shannonEntropy(b64) >= 4.5;
 }
@@ -67,9 +71,17 @@ function genericValid(minEntropy: number, minLength: number) {
     const quoted = m.groups?.["secret"] !== undefined;
     // a value in a provider's own format is judged by that provider's rule (checksum, length) alone
     if (PROVIDER_PREFIX.test(secret)) return false;
+    // a list of strings (`["private-key", "stdinpass"]`) or a call's arguments: only a value that looks generated
+    if (m.groups?.["comma"] !== undefined && !(secret.length >= 8 && !/\s/.test(secret) && hasDigitAndLetter(secret) && shannonEntropy(secret) >= 3.0)) return false;
+    // prose ("the secret is printed"): only a value with a digit
+    if (m.groups?.["is"] !== undefined && !(/\d/.test(secret) && secret.length >= 6)) return false;
+    if (/\s/.test(secret) && /^[A-Za-z ,.'()-]+$/.test(secret)) return false; // words: a description, not a password
+    // identifiers: CONSTANT_NAMES, snake_names, kebab-names (letters only), PascalCase types
+    if (/^[A-Z]+(?:_[A-Z0-9]+)+$/.test(secret) || /^[a-z]+(?:[-_][a-z]+)+$/.test(secret)) return false;
     if (!quoted) {
-      // an unquoted value is often code: a call, a member access, a variable name
+      // an unquoted value is often code: a call, a member access, a variable name, a type, a flag
       if (/[()[\]{}]/.test(secret) || m.input[m.index + m[0].length] === "(") return false;
+      if (/^(?:[A-Z][a-z]{2,}[0-9]{0,2}){2,}$/.test(secret) || secret.startsWith("-")) return false;
       if (/^[a-z]{2,}(?:[A-Z][a-z]+[0-9]{0,2})+$/.test(secret)) return false; // camelCase identifier
       if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
       if (/^[a-z_]+$/.test(secret) || /^[A-Z_]+$/.test(secret)) return false;
@@ -243,7 +255,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
     "generic-password",
     "password or secret assigned in code or config",
     ["pass", "pwd", "pw", "secret", "token", "api_key", "apikey", "api-key", "api key", "access_key", "accesskey", "access-key", "access key", "auth", "credential", "private_key", "private key", "signing_key", "signing key", "encryption_key", "encryption key", "master_key", "master key", "bearer"],
-    String.raw`(?<name>${SECRET_NAMES})(?:["']\s{0,3},|["'\]]?(?:\s{0,3}:\s{0,3}[A-Za-z_][\w.\[\]<>|]{0,30}(?=\s{0,3}=))?\s{0,5}(?::=|=>|==|!=|=|:|->|\bis\b))\s{0,5}(?:(?<call>[A-Za-z.]{1,16})\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]]{1,300}))`,
+    String.raw`(?<name>${SECRET_NAMES})(?:(?<comma>["']\s{0,3},)|["'\]]?(?:\s{0,3}:\s{0,3}[A-Za-z_][\w.\[\]<>|]{0,30}(?=\s{0,3}=))?\s{0,5}(?::=|=>|==|!=|=|:|->|(?<is>\bis\b)))\s{0,5}(?:(?<call>[A-Za-z.]{1,16})\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]\\]{1,300}))`,
     { secretGroup: "secret", placeholders: true, validate: genericValid(2.6, 6) },
     "gi",
   ),

@@ -192,6 +192,8 @@ describe("scan rules: generic assignments", () => {
     finds("generic-password", `val password: String = "exord13Paw64"`);
     finds("generic-password", `define('DB_PASSWORD', '2Arh5dA1Sn0ywiV');`);
     finds("generic-password", `"AwsSecretKey": "${rnd(30, B64)}/${rnd(20)}"`);
+    finds("generic-password", `ssh admin@10.0.0.5 (pw:IhqSb1Gg)`);
+    finds("generic-password", `the password is Zx81kq#w`);
   });
   it("skips placeholders, variables, code and metadata keys", () => {
     for (const line of [
@@ -213,6 +215,14 @@ describe("scan rules: generic assignments", () => {
       `password = "0xAb19D82E7f546cC3"`,
       `password: ENC(2dfRFqV/cS6TzRd+JyO=)`,
       `pwdump = "n0NeKreD5"`,
+      `// the secret is printed nowhere`,
+      `const BOOLS = ["private-key", "stdinpass", "version"];`,
+      `export const SOPS_AGE_SSH_PRIVATE_KEY_FILE = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";`,
+      `  secret: Uint8Array,`,
+      `  secrets: ManifestSecret[];`,
+      `rule("npm-token", "npm access token", ["npm_"]);`,
+      `password: base-pw`,
+      `if (!/-----BEGIN OPENSSH PRIVATE KEY-----/.test(text)) throw new Error("passphrase-protected PEM private keys are not supported; convert the key with ssh-keygen -p -m RFC4716 first, or use it without a passphrase if nothing else works for you now");`,
     ]) clean(line);
   });
 });
