@@ -37,20 +37,22 @@ export function readEncrypted(bytes: Uint8Array, store: Store, file?: string): {
 }
 
 /**
- * Opens an encrypted file: recovers the data key, decrypts every value, verifies the MAC.
+ * Opens an encrypted file: recovers the data key, decrypts every value, verifies the MAC, and
+ * stashes each value's IV for re-encryption unless `keepIvs` is false.
  * @throws HushError PARSE, METADATA_NOT_FOUND, NO_DECRYPTION_KEY, DECRYPT_TREE, MAC_MISMATCH
  */
 export async function openDocument(
   bytes: Uint8Array,
   store: Store,
   keyring: Keyring,
-  opts: { file?: string; ignoreMac?: boolean; decryptionOrder?: readonly KeyType[] } = {},
+  opts: { file?: string; ignoreMac?: boolean; decryptionOrder?: readonly KeyType[]; keepIvs?: boolean } = {},
 ): Promise<OpenedDocument> {
   const { branches, metadata } = readEncrypted(bytes, store, opts.file);
   try {
     const dataKey = await getDataKey(metadata, keyring, opts.decryptionOrder);
+    // keepIvs: false (a plain decrypt, which never re-encrypts) leaves the stash empty.
     const stash = new IvStash();
-    const plain = decryptBranches(branches, metadata, dataKey, { ignoreMac: opts.ignoreMac ?? false, stash });
+    const plain = decryptBranches(branches, metadata, dataKey, { ignoreMac: opts.ignoreMac ?? false, ...(opts.keepIvs === false ? {} : { stash }) });
     return { branches: plain, metadata, dataKey, stash };
   } catch (e) {
     if (e instanceof HushError) throw e.withFile(opts.file);

@@ -121,7 +121,8 @@ export function decryptBranches(
 ): TreeMap[] {
   const should = shouldEncryptFor(metadata.selector);
   const mac = new MacBuilder(metadata.macOnlyEncrypted);
-  const stash = opts.stash ?? new IvStash();
+  // No stash given: nothing will re-encrypt these values, so no IV is recorded.
+  const stash = opts.stash ?? null;
   const out = walkBranches(branches, (leaf, path, comments) => {
     const isComment = leaf instanceof Comment;
     const enc = should(path, comments, isComment);
@@ -140,7 +141,7 @@ export function decryptBranches(
             throw e;
           }
           const bytes = opened.type === "str" && typeof v === "string" && !startsWithBom(opened.plain) ? opened.plain : leafBytes(v);
-          stash.set(aad, typeTag(v), bytes, opened.iv);
+          stash?.set(aad, typeTag(v), bytes, opened.iv);
           if (!metadata.macOnlyEncrypted || enc) mac.add(bytes);
           return v;
         }
@@ -157,7 +158,7 @@ export function decryptBranches(
   return out;
 }
 
-function decryptComment(c: Comment, path: readonly string[], dataKey: Uint8Array, stash: IvStash): Comment {
+function decryptComment(c: Comment, path: readonly string[], dataKey: Uint8Array, stash: IvStash | null): Comment {
   if (c.text === "") return c;
   // sops uses the containing path; a YAML parser may attach a comment one level off, so ancestors are tried too.
   for (let n = path.length; n >= 0; n--) {
@@ -166,7 +167,7 @@ function decryptComment(c: Comment, path: readonly string[], dataKey: Uint8Array
       const opened = openValue(c.text, dataKey, aad);
       if (opened.type !== "comment") continue;
       const text = Buffer.from(opened.plain).toString("utf8");
-      stash.set(aadOf(path), "comment", opened.plain, opened.iv);
+      stash?.set(aadOf(path), "comment", opened.plain, opened.iv);
       // sops's cipher returns a fresh Comment, so a decrypted comment loses its inline flag and
       // `sops decrypt` prints it on its own line above the key; hush prints the same bytes.
       return new Comment(text, false);
@@ -177,7 +178,7 @@ function decryptComment(c: Comment, path: readonly string[], dataKey: Uint8Array
   return c;
 }
 
-function verifyMac(computed: string, metadata: Metadata, dataKey: Uint8Array, stash: IvStash): void {
+function verifyMac(computed: string, metadata: Metadata, dataKey: Uint8Array, stash: IvStash | null): void {
   if (metadata.mac === "") {
     throw new HushError("MAC_MISMATCH", "MAC mismatch: file has no MAC", {
       hints: ["the file was changed by hand or by a tool that does not write a sops MAC; --ignore-mac decrypts it anyway"],
@@ -187,7 +188,7 @@ function verifyMac(computed: string, metadata: Metadata, dataKey: Uint8Array, st
   try {
     const opened = openValue(metadata.mac, dataKey, metadata.lastModified);
     stored = Buffer.from(opened.plain).toString("utf8");
-    stash.set(metadata.lastModified, "str", opened.plain, opened.iv);
+    stash?.set(metadata.lastModified, "str", opened.plain, opened.iv);
   } catch {
     throw new HushError("MAC_MISMATCH", "cannot decrypt MAC", {
       hints: ["the mac or lastmodified entry of the sops metadata was changed; --ignore-mac skips the check"],

@@ -24,8 +24,9 @@ export function typeTag(v: Leaf): string {
 
 /** sops ToBytes: the bytes of a leaf (`True`/`False` for booleans, Go 'f' floats, RFC 3339 times). */
 export function leafBytes(v: Leaf): Uint8Array {
-  if (v instanceof Comment) return utf8.encode(v.text);
-  if (typeof v === "string") return utf8.encode(v);
+  // Buffer.from takes small strings from node's shared pool (one ArrayBuffer per 8 KiB, not per value).
+  if (typeof v === "string") return Buffer.from(v, "utf8");
+  if (v instanceof Comment) return Buffer.from(v.text, "utf8");
   if (v instanceof Uint8Array) return v;
   if (typeof v === "bigint") return utf8.encode(v.toString());
   if (typeof v === "number") return utf8.encode(formatFloatF(v));

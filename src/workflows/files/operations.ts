@@ -63,13 +63,14 @@ function order(o: DecryptOptions, ctx: FileCtx): ("age" | "pgp")[] | undefined {
 }
 
 /** Opens an encrypted input. */
-export async function open(ctx: FileCtx, o: DecryptOptions): Promise<{ doc: OpenedDocument; input: Store; output: Store }> {
+export async function open(ctx: FileCtx, o: DecryptOptions, how: { keepIvs?: boolean } = {}): Promise<{ doc: OpenedDocument; input: Store; output: Store }> {
   const { input, output } = stores(o);
   const bytes = await readInput(ctx, o);
   const ord = order(o, ctx);
   const doc = await openDocument(bytes, input, buildKeyring(ctx), {
     file: o.file ?? "<stdin>",
     ignoreMac: o.ignoreMac ?? false,
+    keepIvs: how.keepIvs ?? true,
     ...(ord === undefined ? {} : { decryptionOrder: ord }),
   });
   return { doc, input, output };
@@ -77,7 +78,8 @@ export async function open(ctx: FileCtx, o: DecryptOptions): Promise<{ doc: Open
 
 /** `decrypt`: the plaintext as `sops decrypt` prints it. */
 export async function decryptFile(ctx: FileCtx, o: DecryptOptions): Promise<Uint8Array> {
-  const { doc, output } = await open(ctx, o);
+  // Nothing is re-encrypted after a decrypt: no IVs to keep.
+  const { doc, output } = await open(ctx, o, { keepIvs: false });
   const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
   try {
     if (o.extract !== undefined) return extractValue(doc.branches, o.extract, output, indent);
