@@ -28,8 +28,8 @@ const q = (s: string): string => JSON.stringify(s);
 
 function defaultExists(absPath: string): boolean {
   try {
-    statSync(absPath);
-    return true;
+    // No exception object for the usual "not there" (the search probes up to 200 paths).
+    return statSync(absPath, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
@@ -69,6 +69,9 @@ export function findConfig(
       const alt = posix.join(rel, ALTERNATE_CONFIG_NAME);
       if (exists(posix.resolve(cwd, alt))) alternate = alt;
     }
+    // Above the root every level is the root again: the remaining levels would probe the same two
+    // paths, so the answer cannot change.
+    if (posix.resolve(cwd, rel) === "/") break;
     rel = posix.join(rel, "..");
   }
   const warnings =

@@ -49,6 +49,8 @@ const noComments = (): Comments => ({ head: "", line: "", foot: "" });
 // Scalar analysis (what styles a value allows)
 
 interface Analysis {
+  /** Number of code points. */
+  length: number;
   multiline: boolean;
   flowPlain: boolean;
   blockPlain: boolean;
@@ -102,11 +104,6 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /** The characters that make a plain scalar unusable in flow context after its first character. */
 const FLOW_AFTER_FIRST = /[,?[\]{}:]/g;
 
-/** Number of code points of `s` (its length when it has no surrogate pairs). */
-function cpLength(s: string): number {
-  return SURROGATE.test(s) ? codePoints(s).length : s.length;
-}
-
 /**
  * libyaml yaml_emitter_analyze_scalar. The common case, printable ASCII without whitespace, is
  * answered with two regex scans: in such a string only the first character, a `:` at the end, a
@@ -114,7 +111,7 @@ function cpLength(s: string): number {
  */
 function analyzeScalar(s: string): Analysis {
   if (s.length === 0) {
-    return { multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
+    return { length: 0, multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
   }
   if (VISIBLE_ASCII.test(s)) {
     const n = s.length;
@@ -140,7 +137,7 @@ function analyzeScalar(s: string): Analysis {
       FLOW_AFTER_FIRST.lastIndex = 1;
       flowInd = FLOW_AFTER_FIRST.test(s);
     }
-    return { multiline: false, flowPlain: !flowInd, blockPlain: !blockInd, singleQuoted: true, block: true };
+    return { length: n, multiline: false, flowPlain: !flowInd, blockPlain: !blockInd, singleQuoted: true, block: true };
   }
   const cps = SURROGATE.test(s) ? codePoints(s) : null;
   const len = cps === null ? s.length : cps.length;
@@ -212,7 +209,7 @@ function analyzeScalar(s: string): Analysis {
     }
     precededByWs = c === 0x20 || c === 0x09 || isBreakCp(c) || c === 0;
   }
-  const a: Analysis = { multiline: lineBreaks, flowPlain: true, blockPlain: true, singleQuoted: true, block: true };
+  const a: Analysis = { length: len, multiline: lineBreaks, flowPlain: true, blockPlain: true, singleQuoted: true, block: true };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
     a.flowPlain = false;
     a.blockPlain = false;
@@ -263,7 +260,7 @@ export function stringNode(s: string): YScalar {
   else if (plainReadsAsString(s)) style = "plain";
   else style = "double";
   const analysis = analyzeScalar(s);
-  const length = cpLength(s);
+  const length = analysis.length;
   style = selectStyle(style, analysis, length, false);
   return { kind: "scalar", value: s, style, head: "", line: "", foot: "", analyzed: { value: s, length, analysis } };
 }
@@ -275,7 +272,7 @@ export function stringNode(s: string): YScalar {
  */
 export function finalScalarStyle(text: string, isString: boolean, simpleKey: boolean): { style: ScalarStyle; multiline: boolean } {
   const analysis = analyzeScalar(text);
-  const length = cpLength(text);
+  const length = analysis.length;
   let style: ScalarStyle = "plain";
   if (isString) {
     if (text.includes("\n")) style = "literal";
@@ -537,8 +534,8 @@ class Emitter {
         this.scalarLength = known.length;
         this.analysis = known.analysis;
       } else {
-        this.scalarLength = cpLength(ev.node.value);
         this.analysis = analyzeScalar(ev.node.value);
+        this.scalarLength = this.analysis.length;
       }
     }
   }
