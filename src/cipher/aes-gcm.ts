@@ -58,14 +58,37 @@ function decodeStdBase64(s: string, what: string): Uint8Array {
  * @throws HushError DECRYPT_TREE when it does not match sops's data format (the value is never echoed).
  */
 export function parseEnc(s: string): EncValue {
-  const m = ENC_RE.exec(s);
-  if (m === null) throw new HushError("DECRYPT_TREE", "value does not match sops' data format (ENC[AES256_GCM,...])");
+  const parts = splitEnc(s);
+  if (parts === null) throw new HushError("DECRYPT_TREE", "value does not match sops' data format (ENC[AES256_GCM,...])");
   return {
-    data: decodeStdBase64(m[1] as string, "data"),
-    iv: decodeStdBase64(m[2] as string, "iv"),
-    tag: decodeStdBase64(m[3] as string, "tag"),
-    type: m[4] as string,
+    data: decodeStdBase64(parts[0], "data"),
+    iv: decodeStdBase64(parts[1], "iv"),
+    tag: decodeStdBase64(parts[2], "tag"),
+    type: parts[3],
   };
+}
+
+const ENC_PREFIX = "ENC[AES256_GCM,data:";
+
+/**
+ * The four groups ENC_RE captures. Its groups are greedy, so each ends at the last occurrence of
+ * the next separator that still lets the rest match: when the last `,iv:`, `,tag:`, `,type:` and
+ * `]` come in that order with a character in each group, they are the regex's own split, found by
+ * lastIndexOf near the end of the string instead of by backtracking over the whole data part.
+ * Anything else goes to the regex.
+ */
+function splitEnc(s: string): [string, string, string, string] | null {
+  if (s.startsWith(ENC_PREFIX)) {
+    const end = s.lastIndexOf("]");
+    const ty = s.lastIndexOf(",type:", end - 1);
+    const tag = s.lastIndexOf(",tag:", ty - 1);
+    const iv = s.lastIndexOf(",iv:", tag - 1);
+    if (iv > ENC_PREFIX.length && tag > iv + 4 && ty > tag + 5 && end > ty + 6) {
+      return [s.slice(ENC_PREFIX.length, iv), s.slice(iv + 4, tag), s.slice(tag + 5, ty), s.slice(ty + 6, end)];
+    }
+  }
+  const m = ENC_RE.exec(s);
+  return m === null ? null : [m[1] as string, m[2] as string, m[3] as string, m[4] as string];
 }
 
 /** Formats the parts as sops does. */
