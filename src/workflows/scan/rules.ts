@@ -9,7 +9,8 @@ import type { Rule } from "./rule.js";
 import { bech32Valid, checksumTokenValid, isPlaceholder, jwtValid, looksSynthetic, privateKeyEncrypted, shannonEntropy } from "./filters.js";
 
 // A token edge: not preceded/followed by a character that could extend the token.
-const L = String.raw`(?<![A-Za-z0-9_\-])`;
+// (a terminal colour escape such as ESC[94m right before a token is an edge too: tokens in coloured logs)
+const L = String.raw`(?:(?<![A-Za-z0-9_\-])|(?<=\x1b\[[0-9;]{0,12}m))`;
 const R = String.raw`(?![A-Za-z0-9_\-])`;
 // Between a keyword and its value: the rest of the key name, a closing quote, an assignment.
 const ASSIGN = String.raw`[\w.\-]{0,25}["'\]]?\s{0,5}(?::=|=>|=|:|,)\s{0,5}["'\x60]?`;
@@ -184,9 +185,9 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("terraform-cloud-token", "Terraform Cloud / Enterprise API token", ["atlasv1"], String.raw`${L}(?<secret>[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70})${R}`),
   rule("doppler-token", "Doppler token", ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], String.raw`${L}(?<secret>dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44})${R}`),
   rule("planetscale-token", "PlanetScale password / token", ["pscale_"], String.raw`${L}(?<secret>pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.=]{32,64})${R}`),
-  rule("posthog-personal-key", "PostHog personal API key", ["phx_"], String.raw`${L}(?<secret>phx_[A-Za-z0-9_]{43})${R}`),
-  rule("supabase-token", "Supabase access token / secret key", ["sbp_", "sb_secret_"], String.raw`${L}(?<secret>sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_\-]{31,})${R}`),
-  rule("heroku-api-key", "Heroku API key", ["hrku-"], String.raw`${L}(?<secret>HRKU-[A-Za-z0-9_\-]{60})${R}`),
+  rule("posthog-key", "PostHog personal / project secret / OAuth key", ["phx_", "phs_", "pha_", "phr_"], String.raw`${L}(?<secret>ph[xsar]_[A-Za-z0-9_]{40,})${R}`),
+  rule("supabase-token", "Supabase access token / secret key", ["sbp_", "sb_secret_"], String.raw`${L}(?<secret>sbp_(?:v0_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_\-]{31,})${R}`),
+  rule("heroku-api-key", "Heroku API key", ["hrku-"], String.raw`${L}(?<secret>HRKU-(?:[A-Za-z0-9_\-]{60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))${R}`),
   rule("dropbox-token", "Dropbox short-lived access token", ["sl."], String.raw`${L}(?<secret>sl\.[A-Za-z0-9_\-]{130,152})${R}`, { entropy: 4.0 }),
   rule("onepassword-service-token", "1Password service-account token", ["ops_ey"], String.raw`${L}(?<secret>ops_eyJ[A-Za-z0-9+/=_\-]{250,})${R}`),
   rule("akamai-client-token", "Akamai EdgeGrid client token / secret", ["akab-"], String.raw`${L}(?<secret>akab-[a-z0-9]{16}-[a-z0-9]{16})${R}(?!\.[a-z])`),
@@ -199,12 +200,26 @@ export const BUILTIN_RULES: readonly Rule[] = [
   rule("instagram-access-token", "Instagram Graph access token", ["igqv"], String.raw`${L}(?<secret>IGQV[A-Za-z0-9_\-]{100,})${R}`, { entropy: 4.0 }),
   rule("twitter-bearer-token", "X (Twitter) app bearer token", ["aaaaaaaaaaaaaaaaaaaaa"], String.raw`${L}(?<secret>A{21}[A-Za-z0-9%]{30,})`, {
     checksummed: true, // the fixed run of A is the format; the tail is checked here instead
-    validate: (s) => !looksSynthetic(s.replace(/^A+/, "")) && shannonEntropy(s.replace(/^A+/, "")) >= 3.5,
+    validate: (s) => shannonEntropy(s.replace(/A/g, "")) >= 4.0,
   }),
   rule("netlify-token", "Netlify personal access token", ["nfp_", "nfc_", "nfo_", "nfu_"], String.raw`${L}(?<secret>nf[pcou]_[A-Za-z0-9]{36,40})${R}`),
   rule("salesforce-access-token", "Salesforce access token (org id ! session)", ["00d"], String.raw`${L}(?<secret>00D[0-9A-Za-z]{12,15}![0-9A-Za-z._]{80,})`, { entropy: 4.0 }),
   rule("otpauth-secret", "TOTP/HOTP shared secret in an otpauth:// URI", ["otpauth://"], String.raw`otpauth://[ht]otp/[^\s?]*\?(?:[^\s#]*&)?secret=(?<secret>[A-Za-z2-7]{16,})`),
   rule("jwk-private-key", "private JSON Web Key (the \"d\" parameter, RFC 7518)", ['"d"'], String.raw`"d"\s*:\s*"(?<secret>[A-Za-z0-9_\-]{40,})"`, { entropy: 4.0 }),
+  rule("docker-swarm-token", "Docker Swarm join token / unlock key", ["swmtkn-1-", "swmkey-1-"], String.raw`${L}(?<secret>SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}|SWMKEY-1-[A-Za-z0-9+/]{43})${R}`),
+  rule("bitbucket-dc-token", "Bitbucket Data Center HTTP access token", ["bbdc-"], String.raw`${L}(?<secret>BBDC-[A-Za-z0-9+/]{40,})${R}`, { entropy: 4.0 }),
+  rule("together-token", "Together AI API key (tgp_v1_)", ["tgp_v1_"], String.raw`${L}(?<secret>tgp_v1_[A-Za-z0-9_\-]{40,})${R}`),
+  rule("vercel-token", "Vercel token (vcp_, vci_, vca_, vcr_, vck_)", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], String.raw`${L}(?<secret>vc[pcark]_[A-Za-z0-9]{40,})${R}`),
+  rule("llamacloud-api-key", "LlamaCloud API key", ["llx-"], String.raw`${L}(?<secret>llx-[A-Za-z0-9_\-]{40,})${R}`, { entropy: 4.0 }),
+  rule("newrelic-license-key", "New Relic license key (40 characters ending in NRAL)", ["nral"], String.raw`${L}(?<secret>[a-z0-9]{36}NRAL)${R}`, { validate: (s) => /\d/.test(s) && shannonEntropy(s) >= 3.5 }),
+  rule("defined-networking-key", "Defined Networking (Managed Nebula) API key", ["dnkey-"], String.raw`${L}(?<secret>dnkey-[A-Z2-7]{26}-[A-Z2-7]{52})${R}`),
+  rule("wundergraph-cosmo-key", "WunderGraph Cosmo API key", ["cosmo_"], String.raw`${L}(?<secret>cosmo_[a-f0-9]{32})`),
+  rule("postman-collection-token", "Postman collection access token", ["pmat-"], String.raw`${L}(?<secret>PMAT-[A-Z0-9]{26})${R}`),
+  rule("dropbox-long-lived-token", "Dropbox long-lived access token", ["aaaaaaaaaa"], String.raw`${L}(?<secret>[a-zA-Z0-9]{11}AAAAAAAAAA[a-zA-Z0-9_\-=]{43})${R}`, {
+    checksummed: true, // the run of A is the format
+    validate: (s) => shannonEntropy(s.replace(/A/g, "")) >= 4.0,
+  }),
+  rule("google-oauth-refresh-token", "Google OAuth refresh token", ["1//0"], String.raw`${L}(?<secret>1//0[A-Za-z0-9_\-]{40,})`, { entropy: 4.0 }),
   // ---- AI providers ----
   rule("openai-api-key", "OpenAI API key", ["t3blbkfj"], String.raw`${L}(?<secret>sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})${R}`),
   rule("anthropic-api-key", "Anthropic API key", ["sk-ant-"], String.raw`${L}(?<secret>sk-ant-(?:api|admin|oat|sid)\d\d-[A-Za-z0-9_\-]{80,120})${R}`),

@@ -129,6 +129,12 @@ describe("scan rules: more provider and standard formats", () => {
     finds("cloudflare-api-key", `CLOUDFLARE_API_TOKEN=${rnd(40)}`);
     finds("gitlab-session-cookie", `Cookie: _gitlab_session=${rnd(32, HEX)}`);
     finds("aws-bedrock-api-key", `AWS_BEARER_TOKEN_BEDROCK=${j("ABSK", rnd(120, B64))}`);
+    finds("docker-swarm-token", `docker swarm join --token ${j("SWMTKN-1-", rnd(50, "abcdefghijklmnopqrstuvwxyz0123456789"), "-", rnd(25, "abcdefghijklmnopqrstuvwxyz0123456789"))} 10.0.0.1:2377`);
+    finds("google-oauth-refresh-token", `refresh_token: ${j("1//0", rnd(60))}`);
+  });
+  it("sees a token right after a terminal colour escape (coloured logs)", () => {
+    finds("stripe-key", `\x1b[94m${j("sk_", "live_", rnd(24))}\x1b[0m`);
+    clean(`x${j("sk_", "live_", rnd(24))}`);
   });
 });
 
