@@ -18,7 +18,22 @@ import { writeStderr, writeStderrRaw, writeStdout } from "../output.js";
 
 const FORMATS: readonly ReportFormat[] = ["text", "json", "sarif"];
 
-function parse(args: readonly string[]): { git: boolean; rest: string[]; format: ReportFormat; baseline?: string; writeBaseline?: string; config?: string; progress: boolean } {
+const SCAN_USAGE = `Usage: hush scan [PATH...] [--git [RANGE]] [--format text|json|sarif] [--baseline FILE]
+                 [--write-baseline FILE] [--config hush.yaml] [--no-progress]
+
+Finds plaintext secrets in files (default: the current directory's repository files) or, with --git,
+in every line added to git history (every ref, or RANGE such as main..feature).
+Exit status: 0 nothing found, 1 secrets found, 2 the scan could not run. Rules and policies: docs/scan.md
+
+  --git [RANGE]           scan history instead of files
+  -f, --format FORMAT     text (default: file:line:col rule redacted fingerprint), json or sarif
+  --baseline FILE         do not report findings recorded in FILE (file + fingerprint)
+  --write-baseline FILE   record every current finding in FILE and exit 0
+  --config FILE           the hush.yaml to read (default: found from the current directory up)
+  --no-progress           no progress bar on the terminal
+`;
+
+function parse(args: readonly string[]): { help: boolean; git: boolean; rest: string[]; format: ReportFormat; baseline?: string; writeBaseline?: string; config?: string; progress: boolean } {
   // --git takes an optional range: `--git=RANGE` becomes `--git RANGE`; a bare --git's range is the positionals
   const argv = args.flatMap((a) => (a.startsWith("--git=") ? ["--git", a.slice(6)] : [a]));
   let parsed;
@@ -44,6 +59,7 @@ function parse(args: readonly string[]): { git: boolean; rest: string[]; format:
   const format = (v.format ?? "text") as ReportFormat;
   if (!FORMATS.includes(format)) throw new HushError("SCAN_ERROR", `unknown --format "${v.format}"`, { hints: ["use text, json or sarif"] });
   return {
+    help: v.help === true,
     git: v.git === true,
     rest: parsed.positionals,
     format,
@@ -91,6 +107,10 @@ export async function runScan(ctx: FileCtx, args: readonly string[]): Promise<nu
 
 async function scan(ctx: FileCtx, args: readonly string[]): Promise<number> {
   const o = parse(args);
+  if (o.help) {
+    writeStdout(SCAN_USAGE);
+    return 0;
+  }
   let config = loadScanConfig(ctx.cwd, o.config);
   if (o.baseline !== undefined) config = withBaselineFile(config, resolve(ctx.cwd, o.baseline), o.baseline);
   if (o.writeBaseline !== undefined) config = { ...config, baseline: new Set() }; // a new baseline lists everything found now

@@ -58,6 +58,12 @@ describe("scan rules: cloud providers", () => {
     finds("gcp-api-key", `key: ${j("AIza", rnd(35))}`);
     clean(`key: ${j("AIza", rnd(20))}`);
     finds("gcp-oauth-client-secret", `client_secret=${j("GOCSPX-", rnd(28))}`);
+    // a service-account key file: the PEM sits JSON-escaped on one line
+    const pemBody = Array.from({ length: 8 }, () => rnd(64, B64)).join("\\n");
+    const sa = `{\n  "type": "service_account",\n  "project_id": "demo",\n  "private_key_id": "${rnd(40, HEX)}",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\n${pemBody}\\n-----END PRIVATE KEY-----\\n",\n  "client_email": "svc@demo.iam.gserviceaccount.com"\n}\n`;
+    const f = scanContent("sa.json", sa, config);
+    assert.deepEqual(f.map((x) => [x.ruleId, x.line]), [["gcp-service-account-key", 5]]);
+    clean(sa.replace(/"private_key": "[^"]*"/, '"private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n"'));
   });
   it("finds Azure storage keys in connection strings and AD client secrets", () => {
     finds("azure-storage-account-key", `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${rnd(86, B64)}==;EndpointSuffix=core.windows.net`);
