@@ -94,7 +94,8 @@ function splitEnc(s: string): [string, string, string, string] | null {
 /** Formats the parts as sops does. */
 export function formatEnc(v: EncValue): string {
   const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
-  return `ENC[AES256_GCM,data:${b64(v.data)},iv:${b64(v.iv)},tag:${b64(v.tag)},type:${v.type}]`;
+  // join makes one flat string; a template literal makes a rope that the emitter flattens later.
+  return [ENC_PREFIX, b64(v.data), ",iv:", b64(v.iv), ",tag:", b64(v.tag), ",type:", v.type, "]"].join("");
 }
 
 /** Encrypts `plain` with AES-256-GCM under `key` and `iv`, authenticating `aad`. */

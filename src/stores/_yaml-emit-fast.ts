@@ -12,7 +12,7 @@
  * this differentially. Internal to the YAML store.
  */
 import { Comment, isList, isMap, Timestamp, type TreeList, type TreeMap, type Value } from "../tree/index.js";
-import { finalScalarStyle } from "./_yaml-emit.js";
+import { finalScalarStyle, type ScalarStyle } from "./_yaml-emit.js";
 import { yamlFloatText } from "./_yaml-resolve.js";
 
 /** Thrown internally to give up; caught in fastEmitYaml. */
@@ -40,6 +40,8 @@ class Writer {
   private whitespace = true;
   private indention = true;
   private readonly best: number;
+  /** Keys repeat (every service has a `name`): each distinct key is analysed once. */
+  private readonly keyStyles = new Map<string, ScalarStyle>();
 
   constructor(indent: number) {
     this.best = indent < 2 || indent > 9 ? 2 : indent;
@@ -111,8 +113,14 @@ class Writer {
       this.writeIndent(indent);
       const key = it.key;
       if (key === "<<") bail();
-      const { style, multiline } = finalScalarStyle(key, true, true);
-      if (multiline || Buffer.byteLength(key, "utf8") > 128) bail(); // a complex key (`? `)
+      let style = this.keyStyles.get(key);
+      if (style === undefined) {
+        const f = finalScalarStyle(key, true, true);
+        // A multi-line or long key is a complex key (`? `); UTF-8 takes at most 3 bytes per UTF-16 unit.
+        if (f.multiline || (key.length > 42 && Buffer.byteLength(key, "utf8") > 128)) bail();
+        style = f.style;
+        this.keyStyles.set(key, style);
+      }
       this.scalar(key, style);
       this.writeIndicator(":", false, false, false);
       this.value(it.value, indent, false);
@@ -156,7 +164,7 @@ class Writer {
   }
 
   /** A one-line scalar (Emitter.writePlain/writeSingle/writeDouble without breaks or escapes). */
-  private scalar(text: string, style: "plain" | "single" | "double" | "literal"): void {
+  private scalar(text: string, style: ScalarStyle): void {
     switch (style) {
       case "plain":
         if (text.length > 0) {
