@@ -193,9 +193,10 @@ try {
     await build({
       stdin: {
         contents: [
-          'export { readEncrypted, getDataKey, decryptBranches } from "./src/engine/index.ts";',
+          'export { readEncrypted, getDataKey, decryptBranches, encryptBranches, newDataKey } from "./src/engine/index.ts";',
           'export { storeForPath } from "./src/stores/index.ts";',
           'export { ageUnwrapper } from "./src/keys/age/index.ts";',
+          'export { systemRandomBytes } from "./src/sys/rng.ts";',
         ].join("\n"),
         resolveDir: ROOT,
         loader: "ts",
@@ -208,25 +209,26 @@ try {
       banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
       logLevel: "warning",
     });
-    const phasesOf = (file, n) => {
+    const phasesOf = (file, n, mode = join(dir, "key.txt")) => {
       const samples = [];
       for (let i = 0; i < n + 1; i++) {
-        const r = run(node, [join(ROOT, "bench", "_phases.mjs"), lib, join(dir, file), join(dir, "key.txt")], { env, cwd: dir });
+        const r = run(node, [join(ROOT, "bench", "_phases.mjs"), lib, join(dir, file), mode], { env, cwd: dir });
         if (i > 0) samples.push(JSON.parse(r.stdout.toString()));
       }
       return Object.fromEntries(["bootstrap", "moduleLoad", "parse", "keyUnwrap", "decryptAndMac", "emit", "total"].map((k) => [k, median(samples.map((s) => s[k]))]));
     };
     phases = phasesOf("small.enc.yaml", RUNS_SMALL);
     const large = phasesOf("large.enc.yaml", RUNS_LARGE);
+    const largeEnc = phasesOf("large.yaml", RUNS_LARGE, "--encrypt");
     console.log("");
-    console.log(`| in-process phase (median ms) | small decrypt | large decrypt |`);
-    console.log(`| --- | ---: | ---: |`);
-    const row = (label, k) => console.log(`| ${label} | ${fmt(phases[k])} | ${fmt(large[k])} |`);
+    console.log(`| in-process phase (median ms) | small decrypt | large decrypt | large encrypt |`);
+    console.log(`| --- | ---: | ---: | ---: |`);
+    const row = (label, k) => console.log(`| ${label} | ${fmt(phases[k])} | ${fmt(large[k])} | ${fmt(largeEnc[k])} |`);
     row("node bootstrap until the first line of user code", "bootstrap");
     row("load hush's modules (engine, stores, age)", "moduleLoad");
-    row("read + parse YAML + metadata", "parse");
-    row("key unwrap (age X25519)", "keyUnwrap");
-    row("decrypt values + MAC", "decryptAndMac");
+    row("read + parse YAML (+ metadata when decrypting)", "parse");
+    row("key unwrap (age X25519) / new data key (encrypt)", "keyUnwrap");
+    row("decrypt / encrypt values + MAC", "decryptAndMac");
     row("emit YAML", "emit");
     row("total until output ready", "total");
   } catch (e) {
