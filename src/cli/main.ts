@@ -12,15 +12,8 @@ import { parseFlags, str, type Flags } from "./args.js";
 import { runDecrypt, runEncrypt, runRotate } from "./commands/crypt.js";
 import { runBulkRotate, runBulkUpdateKeys, isBulk } from "./commands/bulk.js";
 import { runKeygen } from "./commands/keygen.js";
-import { runKeys } from "./commands/keys.js";
-import { runRecipients } from "./commands/recipients.js";
 import { runEdit, runFileStatus, runSet, runUnset, runUpdateKeys } from "./commands/modify.js";
 import { runSshToAge } from "./commands/ssh-to-age.js";
-import { runScan } from "./commands/scan.js";
-import { runGuard, runHooks } from "./commands/guard.js";
-import { runGit } from "./commands/git.js";
-import { runAuditHistory } from "./commands/audit-history.js";
-import { runValidate } from "./commands/validate.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
@@ -91,17 +84,17 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   if (argv[0] === "ssh-to-age") return runSshToAge(ctx, argv.slice(1));
   if (argv[0] === "export") return (await import("./commands/export.js")).runExport(ctx, argv.slice(1));
   if (argv[0] === "fingerprint") return (await import("./commands/fingerprint.js")).runFingerprint(ctx, argv.slice(1));
-  if (argv[0] === "guard") return runGuard(ctx, argv.slice(1));
-  if (argv[0] === "hooks") return runHooks(ctx, argv.slice(1));
+  if (argv[0] === "guard") return (await import("./commands/guard.js")).runGuard(ctx, argv.slice(1));
+  if (argv[0] === "hooks") return (await import("./commands/guard.js")).runHooks(ctx, argv.slice(1));
   if (argv[0] === "deploy") return (await import("./commands/deploy.js")).runDeploy(ctx, argv.slice(1));
   if (argv[0] === "install-secrets") return (await import("./commands/install-secrets.js")).runInstallSecrets(ctx, argv.slice(1));
   // run/exec-env/exec-file take a command line after their own flags, so they parse their argv themselves
   if (argv[0] === "run") return (await import("./commands/run.js")).runRun(ctx, argv.slice(1));
   if (argv[0] === "exec-env") return (await import("./commands/exec.js")).runExecEnv(ctx, argv.slice(1));
   if (argv[0] === "exec-file") return (await import("./commands/exec.js")).runExecFile(ctx, argv.slice(1));
-  if (argv[0] === "scan") return runScan(ctx, argv.slice(1));
-  if (argv[0] === "git") return runGit(ctx, argv.slice(1));
-  if (argv[0] === "audit-history") return runAuditHistory(ctx, argv.slice(1));
+  if (argv[0] === "scan") return (await import("./commands/scan.js")).runScan(ctx, argv.slice(1));
+  if (argv[0] === "git") return (await import("./commands/git.js")).runGit(ctx, argv.slice(1));
+  if (argv[0] === "audit-history") return (await import("./commands/audit-history.js")).runAuditHistory(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {
@@ -132,15 +125,15 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
     case "updatekeys":
       return isBulk(flags, positionals) ? runBulkUpdateKeys(ctx, flags, positionals) : runUpdateKeys(ctx, flags, positionals);
     case "validate":
-      return runValidate(ctx, flags, positionals);
+      return (await import("./commands/validate.js")).runValidate(ctx, flags, positionals);
     case "keys":
-      return runKeys(ctx, flags);
+      return (await import("./commands/keys.js")).runKeys(ctx, flags);
     case "filestatus":
       return runFileStatus(ctx, flags, file);
     case "keygen":
       return runKeygen(ctx, flags, positionals);
     case "recipients":
-      return runRecipients(ctx, flags, positionals);
+      return (await import("./commands/recipients.js")).runRecipients(ctx, flags, positionals);
   }
   // Legacy sops form: flags then one file; the mode flag decides, bare = edit.
   if (positionals.length > 1) warn("more than one positional argument provided; only the first one will be used");
