@@ -17,6 +17,7 @@
  *     paths: ["test/fixtures/**", "*.md"]
  *     regexes: ['^AKIA.*TEST$']   # on the secret
  *     stopwords: [dummy]          # a secret containing one of these is ignored
+ *   default_allowlist: true       # false: also scan vendored dependencies, lock files, media
  *   baseline: .hush-baseline.json
  *   max_file_size: 10485760       # bytes; larger files are skipped (0: no limit)
  * ```
@@ -37,13 +38,30 @@ export const HUSH_CONFIG_FILE: string = "hush.yaml";
 /** Files larger than this (bytes) are skipped unless `scan.max_file_size` says otherwise. */
 export const DEFAULT_MAX_FILE_SIZE: number = 10 * 1024 * 1024;
 
+/**
+ * Paths skipped unless `scan.default_allowlist: false`: third-party dependencies vendored or installed
+ * into the tree (their secrets are not yours to rotate, and they are most of the bytes of many
+ * histories), lock files, and binary media/fonts/documents. The same policy as gitleaks's default
+ * global allowlist.
+ */
+export const DEFAULT_ALLOW_PATHS: readonly RegExp[] = [
+  /(?:^|\/)node_modules\//,
+  /(?:^|\/)bower_components\//,
+  /(?:^|\/)vendor\/(?:github\.com|golang\.org\/x|google\.golang\.org|gopkg\.in|cloud\.google\.com|go\.opencensus\.io|go\.opentelemetry\.io|istio\.io|k8s\.io|sigs\.k8s\.io|bundle|ruby)\//,
+  /(?:^|\/)vendor\/modules\.txt$/,
+  /(?:^|\/)(?:v?env|\.venv|virtualenv)\/lib(?:64)?\//i,
+  /(?:^|\/)site-packages\//,
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|deno\.lock|Cargo\.lock|Gemfile\.lock|Pipfile\.lock|poetry\.lock|composer\.lock|go\.sum|go\.work\.sum|gradle\.lockfile)$/,
+  /\.(?:bmp|gif|jpe?g|png|ico|svg|tiff?|webp|eot|[ot]tf|woff2?|docx?|xlsx?|pdf|exe|dll|so|dylib|class|jar|pyc)$/i,
+];
+
 /** Everything a scan needs: the enabled rules and the allowlists. */
 export interface ScanConfig {
   /** Enabled rules in priority order (built-in, then hush.yaml's). */
   readonly rules: readonly Rule[];
   /** @internal the rules prepared for matching */
   readonly compiled: CompiledRules;
-  /** Path globs (compiled); a file matching one is not scanned. */
+  /** Path globs (compiled) plus, unless turned off, {@link DEFAULT_ALLOW_PATHS}; a file matching one is not scanned. */
   readonly allowPaths: readonly RegExp[];
   /** Regexes on the secret; a match is ignored. */
   readonly allowRegexes: readonly RegExp[];
@@ -83,6 +101,8 @@ export function makeScanConfig(o: {
   extraRules?: readonly Rule[];
   disabledRules?: readonly string[];
   allowPaths?: readonly string[];
+  /** Include {@link DEFAULT_ALLOW_PATHS} (default true). */
+  defaultAllowlist?: boolean;
   allowRegexes?: readonly RegExp[];
   stopwords?: readonly string[];
   maxFileSize?: number;
@@ -96,7 +116,7 @@ export function makeScanConfig(o: {
   return {
     rules,
     compiled: compileRules(rules),
-    allowPaths: (o.allowPaths ?? []).map(globToRegExp),
+    allowPaths: [...(o.defaultAllowlist === false ? [] : DEFAULT_ALLOW_PATHS), ...(o.allowPaths ?? []).map(globToRegExp)],
     allowRegexes: o.allowRegexes ?? [],
     stopwords: (o.stopwords ?? []).map((s) => s.toLowerCase()),
     maxFileSize: o.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
@@ -203,7 +223,7 @@ export function parseScanConfig(text: string, file: string): ScanConfig {
   if (scan === undefined || scan === null) return makeScanConfig({ root, configFile: file });
   const problems: Problems = [];
   if (!isObj(scan)) throw new HushError("CONFIG", "scan: must be a map", { file: name });
-  checkKeys(scan, ["rules", "disabled_rules", "allowlist", "baseline", "max_file_size"], "scan", problems);
+  checkKeys(scan, ["rules", "disabled_rules", "allowlist", "default_allowlist", "baseline", "max_file_size"], "scan", problems);
   const extraRules = parseRules(scan["rules"], problems);
   const disabledRules = strList(scan["disabled_rules"], "scan.disabled_rules", problems);
   const known = new Set([...BUILTIN_RULES.map((r) => r.id), ...extraRules.map((r) => r.id)]);
@@ -232,6 +252,8 @@ export function parseScanConfig(text: string, file: string): ScanConfig {
     if (typeof b !== "string" || b === "") problems.push("scan.baseline: must be a file path");
     else baselinePath = resolve(root, b);
   }
+  const da = scan["default_allowlist"];
+  if (da !== undefined && da !== null && typeof da !== "boolean") problems.push("scan.default_allowlist: must be true or false");
   let maxFileSize: number | undefined;
   const mfs = scan["max_file_size"];
   if (mfs !== undefined && mfs !== null) {
@@ -242,7 +264,7 @@ export function parseScanConfig(text: string, file: string): ScanConfig {
     throw new HushError("CONFIG", problems[0] as string, { file: name, hints: problems.slice(1).map((p) => `also: ${p}`) });
   }
   const baseline = baselinePath === null ? new Set<string>() : readBaseline(baselinePath, String(b), true);
-  return makeScanConfig({ extraRules, disabledRules, allowPaths, allowRegexes, stopwords, baselinePath, baseline, configFile: file, root, ...(maxFileSize === undefined ? {} : { maxFileSize }) });
+  return makeScanConfig({ extraRules, disabledRules, allowPaths, defaultAllowlist: da !== false, allowRegexes, stopwords, baselinePath, baseline, configFile: file, root, ...(maxFileSize === undefined ? {} : { maxFileSize }) });
 }
 
 /**

@@ -220,6 +220,9 @@ export function matchText(text: string, compiled: CompiledRules, stopwords: read
           const start = lineStart + s.offset;
           const end = start + s.text.length;
           if (!lineMatches.some((o) => start < o.end && o.start < end)) lineMatches.push({ rule, start, end, secret: s.text });
+        } else if (rx.global) {
+          // a rejected candidate may hide another that starts inside it ("Token-> DemoToken: value")
+          rx.lastIndex = m.index + 1;
         }
         if (!rx.global) break;
       }

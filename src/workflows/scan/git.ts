@@ -168,6 +168,7 @@ export async function scanGit(cwd: string, range: readonly string[], config: Sca
   const commitEnd: number[] = []; // index into `order` after which commit i is fully scanned
   for (const c of commits) {
     for (const ch of c.changes) {
+      if (pathAllowed(ch.path, config)) continue; // an allowlisted path (vendored code, lock files): not read at all
       if (!firstPath.has(ch.newBlob)) {
         firstPath.set(ch.newBlob, ch.path);
         order.push(ch.newBlob);

@@ -59,7 +59,9 @@ function privateKeyValid(block: string): boolean {
 const SECRET_NAMES = String.raw`(?:[A-Za-z0-9_.\-]*?(?:(?:secret|access|api|private|auth|signing|encryption|master)[ _\-.]?(?:key|token)|passw(?:or)?d|passphrase|(?:\b|_)pwd(?:\b|_)|pass\b|(?:\b|_)pw\b|secret|token|apikey|client[_\-.]?secret|credentials?\b|\bauth\b|authenticat[a-z]*|bearer)[A-Za-z0-9_.\-]*)`;
 // Name suffixes that say the value is about the secret, not the secret (`password_length: 12`).
 const META_SUFFIX =
-  /(?:_|-|\.|\b)(?:len|length|size|type|name|names|id|ids|file|path|dir|url|uri|endpoint|field|hash|policy|expiry|expires|expiration|ttl|format|prompt|label|hint|regex|pattern|header|env|var|min|max|count|enabled|required|timeout|version|mode|min_length|placeholder|input|provider|store|ref|location|arn)$/i;
+  /(?:_|-|\.|\b)(?:len|length|size|type|name|names|id|ids|file|files|path|paths|dir|url|uri|endpoint|field|hash|policy|expiry|expires|expiration|ttl|format|prompt|label|hint|regex|pattern|header|env|var|min|max|count|enabled|required|timeout|version|mode|min_length|placeholder|input|provider|store|ref|refs|location|arn|region|code)$/i;
+// the same suffixes in camelCase names (secretRef, passwordRegex, tokenType)
+const META_SUFFIX_CAMEL = /[a-z0-9](?:Len|Length|Size|Type|Name|Names|Id|Ids|File|Files|Path|Paths|Dir|Url|Uri|Endpoint|Field|Hash|Policy|Expiry|Ttl|Format|Prompt|Label|Hint|Regex|Pattern|Header|Env|Var|Min|Max|Count|Enabled|Required|Timeout|Version|Mode|Placeholder|Input|Provider|Store|Ref|Refs|Location|Arn|Region|Code)$/;
 
 const PROVIDER_PREFIX = /^(?:gh[pousr]_|github_pat_|npm_|gl(?:pat|dt|ptt|rt|cbt|ft|imt|soat|agent|oas|wt|ffct|sa|c)[-_]|xox[abposre]-|xapp-|[sr]k_(?:live|test|prod)_|whsec_|pypi-|AGE-SECRET-KEY-|hf_|api_org_|AIza|GOCSPX-|ya29\.|sk-|SG\.|sq[pua]_|sq0(?:atp|csp)-|dckr_(?:pat|oat)_|figd_|lin_api_|pplx-|tvly-|gsk_|xai-|rubygems_|CLOJARS_|sbp_|sb_secret_|hv[sb]\.|do[opr]_v1_|shp(?:at|ca|pa|ss)_|PMAK-|x(?:keysib|smtpsib)-|AKCp|cmVmd|NR(?:AK|II|JS|AA)-|dt0c01\.|phx_|pscale_|dp\.(?:pt|st|sa|ct)\.|sntry[su]_|ops_eyJ|akab-|HRKU-|ATBB|ATATT|ATCTT|dapi[a-f0-9]|LTAI|(?:AKIA|ASIA)[A-Z2-7]{16}$)/;
 
@@ -67,7 +69,7 @@ const PROVIDER_PREFIX = /^(?:gh[pousr]_|github_pat_|npm_|gl(?:pat|dt|ptt|rt|cbt|
 function genericValid(minEntropy: number, minLength: number) {
   return (secret: string, m: RegExpExecArray): boolean => {
     const name = m.groups?.["name"] ?? "";
-    if (META_SUFFIX.test(name)) return false;
+    if (META_SUFFIX.test(name) || META_SUFFIX_CAMEL.test(name)) return false;
     if (secret.length < minLength) return false;
     const quoted = m.groups?.["secret"] !== undefined;
     // a value in a provider's own format is judged by that provider's rule (checksum, length) alone
@@ -77,12 +79,21 @@ function genericValid(minEntropy: number, minLength: number) {
     // prose ("the secret is printed"): only a value with a digit
     if (m.groups?.["is"] !== undefined && !(/\d/.test(secret) && secret.length >= 6)) return false;
     if (/\s/.test(secret) && /^[A-Za-z ,.'()-]+$/.test(secret)) return false; // words: a description, not a password
+    if (/\\[nrt]/.test(secret)) return false; // text with escapes ("line1\nline2"); keys are the private-key rule's
+    if (/token|secret|passw/i.test(secret)) return false; // "test-token-123", "my-secret": a description of itself
+    if (/%[sdvq]|\{\}/.test(secret)) return false; // a format string
+    if (/^[\w.\-]+\.(?:json|ya?ml|env|txt|pem|key|ini|conf|cfg|toml|xml|enc|gpg|asc|crt|p12|pfx)$/i.test(secret)) return false; // a file name
+    // words and identifiers ("NextToken", "notAPassword", "tokenid"): a credential has a digit or a
+    // symbol, or is long and random (a generated key of letters only)
+    if (/^[A-Za-z]+$/.test(secret) && !(secret.length >= 16 && shannonEntropy(secret) >= 3.5)) return false;
+    if (/^\{.*\}$|^<.*>$|^\[.*\]$/.test(secret)) return false; // {PLACEHOLDER}
     // identifiers: CONSTANT_NAMES, snake_names, kebab-names (letters only), PascalCase types
     if (/^[A-Z]+(?:_[A-Z0-9]+)+$/.test(secret) || /^[a-z]+(?:[-_][a-z]+)+$/.test(secret)) return false;
     if (!quoted) {
       // an unquoted value is often code: a call, a member access, a variable name, a type, a flag
       if (/[()[\]{}]/.test(secret) || m.input[m.index + m[0].length] === "(") return false;
       if (/^(?:[A-Z][a-z]{2,}[0-9]{0,2}){2,}$/.test(secret) || secret.startsWith("-")) return false;
+      if (/^[&*!@]/.test(secret) || /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(secret) && !/\d/.test(secret)) return false; // &ref, *ptr, identifiers
       if (/^[a-z]{2,}(?:[A-Z][a-z]+[0-9]{0,2})+$/.test(secret)) return false; // camelCase identifier
       if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
       if (/^[a-z_]+$/.test(secret) || /^[A-Z_]+$/.test(secret)) return false;
@@ -270,7 +281,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
     "generic-password",
     "password or secret assigned in code or config",
     ["pass", "pwd", "pw", "secret", "token", "api_key", "apikey", "api-key", "api key", "access_key", "accesskey", "access-key", "access key", "auth", "credential", "private_key", "private key", "signing_key", "signing key", "encryption_key", "encryption key", "master_key", "master key", "bearer"],
-    String.raw`(?<name>${SECRET_NAMES})(?:(?<comma>["']\s{0,3},)|["'\]]?(?:\s{0,3}:\s{0,3}[A-Za-z_][\w.\[\]<>|]{0,30}(?=\s{0,3}=))?\s{0,5}(?::=|=>|==|!=|=|:|->|(?<is>\bis\b)))\s{0,5}(?:(?<call>[A-Za-z.]{1,16})\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]\\]{1,300}))`,
+    String.raw`(?<![A-Za-z0-9_.\-])(?<name>${SECRET_NAMES})(?:(?<comma>["']\s{0,3},)|["'\]]?(?:\s{0,3}:\s{0,3}[A-Za-z_][\w.\[\]<>|]{0,30}(?=\s{0,3}=))?\s{0,5}(?::=|=>|==|!=|=|:|->|(?<is>\bis\b)))\s{0,5}(?:(?<call>[A-Za-z.]{1,16})\(\s*)?(?:(?<q>["'\x60])(?<secret>[^"'\x60\r\n]{1,300})\k<q>|(?<secret2>[^\s"'\x60,;<>(){}\[\]\\]{1,300}))`,
     { secretGroup: "secret", placeholders: true, validate: genericValid(2.6, 6) },
     "gi",
   ),

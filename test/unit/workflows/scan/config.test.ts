@@ -191,3 +191,15 @@ describe("scan: other encrypted forms", () => {
     assert.ok(scanContent("plain.yaml", manifest.replace("SealedSecret", "Secret"), base).length > 0);
   });
 });
+
+describe("scan: default allowlist", () => {
+  it("skips vendored dependencies, lock files and media unless scan.default_allowlist is false", () => {
+    for (const p of ["node_modules/x/index.js", "web/node_modules/a.js", "vendor/github.com/org/lib/a.go", "package-lock.json", "sub/yarn.lock", "img/logo.png"]) {
+      assert.deepEqual(scanContent(p, LINE, base), [], p);
+    }
+    assert.equal(scanContent("vendor/acme/internal.go", LINE, base).length, 1); // a project's own vendor dir
+    const off = parseScanConfig("scan:\n  default_allowlist: false\n", "/p/hush.yaml");
+    assert.equal(scanContent("node_modules/x/index.js", LINE, off).length, 1);
+    assert.equal(hushError(() => parseScanConfig("scan:\n  default_allowlist: 1\n", "/p/hush.yaml")).message, "scan.default_allowlist: must be true or false");
+  });
+});

@@ -206,6 +206,7 @@ describe("scan rules: generic assignments", () => {
     finds("generic-password", `"AwsSecretKey": "${rnd(30, B64)}/${rnd(20)}"`);
     finds("generic-password", `ssh admin@10.0.0.5 (pw:IhqSb1Gg)`);
     finds("generic-password", `the password is Zx81kq#w`);
+    finds("generic-password", `Token-> DemoToken: Nxs094M3ed2s1Re0F4M3ed2GZ8M=`); // the second candidate inside a rejected first one
   });
   it("skips placeholders, variables, code and metadata keys", () => {
     for (const line of [
@@ -232,6 +233,16 @@ describe("scan rules: generic assignments", () => {
       `export const SOPS_AGE_SSH_PRIVATE_KEY_FILE = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";`,
       `  secret: Uint8Array,`,
       `  secrets: ManifestSecret[];`,
+      `"input_token": "NextToken",`,
+      `secretRef = "550e8400-e29b-41d4-a716-446655440000"`,
+      `secretRefRegex = "^[0-9a-f]{8}$"`,
+      `w.Header().Set("X-Subject-Token", "test-token-12345")`,
+      `{Metadata{MessageAuthenticationCode: "line1\\nline2"}}`,
+      `secret_files="secret.enc.json"`,
+      `return fmt.Sprintf("arn:aws:secretsmanager:%s:*:secret:%s", region, name)`,
+      `req.ClientToken = &clientToken`,
+      `if block && token.typ == yaml_BLOCK_SEQUENCE_START_TOKEN {`,
+      `const rsaKeyToken = "{RSAPUB}"`,
       `rule("npm-token", "npm access token", ["npm_"]);`,
       `password: base-pw`,
       `if (!/-----BEGIN OPENSSH PRIVATE KEY-----/.test(text)) throw new Error("passphrase-protected PEM private keys are not supported; convert the key with ssh-keygen -p -m RFC4716 first, or use it without a passphrase if nothing else works for you now");`,
