@@ -43,4 +43,13 @@ command -v git-secrets >/dev/null || need_apt+=(git-secrets)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+# python-dotenv: the real reader `hush export --format dotenv` is round-trip tested against.
+PYTHON_DOTENV_VERSION=1.2.2
+if ! python3 -c "import dotenv, sys; sys.exit(0 if __import__('importlib.metadata').metadata.version('python-dotenv') == '$PYTHON_DOTENV_VERSION' else 1)" 2>/dev/null; then
+  echo "peers: installing python-dotenv==$PYTHON_DOTENV_VERSION"
+  python3 -m pip install --quiet "python-dotenv==$PYTHON_DOTENV_VERSION" 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages "python-dotenv==$PYTHON_DOTENV_VERSION"
+else
+  echo "peers: python-dotenv already installed ($PYTHON_DOTENV_VERSION)"
+fi
 echo "peers: ready in $gobin"
