@@ -38,56 +38,57 @@ export function compileMask(patterns: readonly Uint8Array[]): MaskAutomaton {
   let total = 1;
   for (const p of uniq.values()) total += p.length;
   if (total >= 1 << 23) throw new RangeError("too many mask patterns");
-  // Trie first (-1 = no edge), then the failure function turns it into a DFA in BFS order.
-  const go = new Int32Array(total * 256).fill(-1);
+  // The trie as first-child/next-sibling lists (no 256-wide rows yet: building those byte by byte in JS
+  // is what made compiling slow; below, each DFA row starts as a native copy of its failure state's row).
+  const firstChild = new Int32Array(total).fill(-1);
+  const nextSibling = new Int32Array(total).fill(-1);
+  const edgeByte = new Uint8Array(total);
   const own = new Int32Array(total);
   const depth = new Int32Array(total);
   let states = 1;
   for (const p of uniq.values()) {
     let s = 0;
     for (const b of p) {
-      const at = s * 256 + b;
-      let t = go[at]!;
-      if (t < 0) {
+      let t = firstChild[s]!;
+      while (t !== -1 && edgeByte[t] !== b) t = nextSibling[t]!;
+      if (t === -1) {
         t = states++;
-        go[at] = t;
+        edgeByte[t] = b;
         depth[t] = depth[s]! + 1;
+        nextSibling[t] = firstChild[s]!;
+        firstChild[s] = t;
       }
       s = t;
     }
     own[s] = p.length;
   }
+  // BFS: row(s) = row(fail(s)) with s's own trie edges written over it; a child's failure state is where
+  // row(fail(s)) sends its byte, and its output length is known then (failure states are shallower).
+  const table = new Int32Array(states * 256);
   const fail = new Int32Array(states);
   const outLen = new Int32Array(states);
   const order = new Int32Array(states);
   let head = 0;
   let tail = 0;
-  for (let b = 0; b < 256; b++) {
-    const t = go[b]!;
-    if (t < 0) go[b] = 0;
-    else {
-      fail[t] = 0;
-      order[tail++] = t;
-    }
+  for (let t = firstChild[0]!; t !== -1; t = nextSibling[t]!) {
+    fail[t] = 0;
+    outLen[t] = own[t]!;
+    table[edgeByte[t]!] = (t << 8) | (outLen[t]! > 0 ? 1 : 0);
+    order[tail++] = t;
   }
   while (head < tail) {
     const s = order[head++]!;
-    outLen[s] = Math.max(own[s]!, outLen[fail[s]!]!);
     const row = s * 256;
     const frow = fail[s]! * 256;
-    for (let b = 0; b < 256; b++) {
-      const t = go[row + b]!;
-      if (t < 0) go[row + b] = go[frow + b]!;
-      else {
-        fail[t] = go[frow + b]!;
-        order[tail++] = t;
-      }
+    table.copyWithin(row, frow, frow + 256);
+    for (let t = firstChild[s]!; t !== -1; t = nextSibling[t]!) {
+      const b = edgeByte[t]!;
+      const f = table[frow + b]! >>> 8;
+      fail[t] = f;
+      outLen[t] = Math.max(own[t]!, outLen[f]!);
+      table[row + b] = (t << 8) | (outLen[t]! > 0 ? 1 : 0);
+      order[tail++] = t;
     }
-  }
-  const table = new Int32Array(states * 256);
-  for (let i = 0; i < states * 256; i++) {
-    const t = go[i]!;
-    table[i] = (t << 8) | (outLen[t]! > 0 ? 1 : 0);
   }
   return { table, outLen, depth: depth.slice(0, states), patterns: uniq.size };
 }
