@@ -112,22 +112,18 @@ export function runChild(argv: readonly string[], opts: ChildOptions): Promise<E
   const [prog, ...args] = argv;
   if (prog === undefined || prog === "") return Promise.reject(new HushError("USAGE", "empty command"));
   return new Promise((resolve, reject) => {
-    let child: ChildProcess;
-    const relay = opts.relay;
-    try {
-      child = spawn(prog, args, {
-        stdio: relay === undefined ? "inherit" : ["inherit", "pipe", "pipe"],
-        env: cleanEnv(opts.env),
-        cwd: opts.cwd,
-        ...(opts.uid === undefined ? {} : { uid: opts.uid }),
-        ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-      });
-    } catch (e) {
-      reject(startError(prog, e as NodeJS.ErrnoException));
-      return;
-    }
+    // The handlers go in BEFORE the spawn: once the child has exec'd it may print (straight to an inherited
+    // stdout) before spawn() returns here, and a SIGTERM sent in answer must not find hush without a
+    // handler (it would die of it and orphan the child). A signal that comes before the child exists is
+    // delivered to it as soon as it does.
+    let child: ChildProcess | undefined;
+    const pending: NodeJS.Signals[] = [];
     const handlers = new Map<NodeJS.Signals, () => void>();
     const forward = (sig: NodeJS.Signals): void => {
+      if (child === undefined) {
+        pending.push(sig);
+        return;
+      }
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       if (opts.ownSession !== true && TERMINAL_SIGNALS.has(sig) && inForegroundGroup()) return;
       const target = opts.signalTarget?.(child.pid) ?? child.pid;
@@ -146,7 +142,21 @@ export function runChild(argv: readonly string[], opts: ChildOptions): Promise<E
       for (const [sig, h] of handlers) process.removeListener(sig, h);
       handlers.clear();
     };
-
+    const relay = opts.relay;
+    try {
+      child = spawn(prog, args, {
+        stdio: relay === undefined ? "inherit" : ["inherit", "pipe", "pipe"],
+        env: cleanEnv(opts.env),
+        cwd: opts.cwd,
+        ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+        ...(opts.gid === undefined ? {} : { gid: opts.gid }),
+      });
+    } catch (e) {
+      unhook();
+      reject(startError(prog, e as NodeJS.ErrnoException));
+      return;
+    }
+    for (const sig of pending.splice(0)) forward(sig);
     let exited: ExitStatus | null = null;
     let open = relay === undefined ? 0 : 2;
     let idle: NodeJS.Timeout | undefined;

@@ -33,7 +33,9 @@ interface Running {
 }
 
 function start(args: string[]): Running {
-  const child = spawn(process.execPath, [HUSH, ...args], { cwd: work, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group, so a test that times out can kill hush AND the child it started: an orphaned
+  // child (one that ignores SIGTERM) keeps the pipes open and 'close' would never come.
+  const child = spawn(process.execPath, [HUSH, ...args], { cwd: work, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   let err = "";
   const waiters: { text: string; resolve: () => void }[] = [];
@@ -45,7 +47,13 @@ function start(args: string[]): Running {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) =>
     child.on("close", (code, signal) => res({ code, signal, stdout: out, stderr: err })),
   );
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // the group is gone already
+    }
+  }, 20_000);
   void done.then(() => clearTimeout(timer));
   return {
     child,
