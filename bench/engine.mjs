@@ -17,25 +17,13 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import { availableParallelism, cpus, homedir, tmpdir, totalmem } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HUSH = join(ROOT, "dist", "hush.mjs");
 const RUNS_SMALL = Number(process.env.BENCH_RUNS_SMALL ?? 20);
 const RUNS_LARGE = Number(process.env.BENCH_RUNS_LARGE ?? 7);
 
-function which(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), join(homedir(), "go", "bin")]) {
-    if (dir === "") continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 const SOPS = process.env.SOPS ?? which("sops");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;

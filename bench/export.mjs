@@ -12,23 +12,12 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HUSH = join(ROOT, "dist", "hush.mjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
-function which(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), join(homedir(), "go", "bin")]) {
-    if (dir === "") continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 const SOPS = process.env.SOPS ?? which("sops");
 if (SOPS === null) {
   console.error("bench:export needs Go sops (set SOPS or install it in PATH / ~/go/bin)");

@@ -14,23 +14,12 @@ import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, readFileSync, re
 import { availableParallelism, cpus, homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HUSH = join(ROOT, "dist", "hush.mjs");
 const N = Number(process.env.BENCH_REKEY_FILES ?? 500);
 
-function which(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), join(homedir(), "go", "bin")]) {
-    if (dir === "") continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 const SOPS = process.env.SOPS ?? which("sops");
 if (SOPS === null) {
   console.error("bench:rekey needs Go sops (set SOPS or install it in PATH / ~/go/bin)");

@@ -15,6 +15,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import { availableParallelism, cpus, homedir, loadavg, tmpdir, totalmem } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HUSH = join(ROOT, "dist", "hush.mjs");
@@ -23,18 +24,6 @@ const RUNS_MASK = Number(process.env.BENCH_RUNS_MASK ?? 3);
 const MIB = 1 << 20;
 const TOTAL = 100 * MIB;
 
-function which(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), join(homedir(), "go", "bin")]) {
-    if (dir === "") continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 const SOPS = process.env.SOPS ?? which("sops");
 const TRUE = which("true") ?? "/bin/true";
 

@@ -18,6 +18,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync,
 import { cpus, homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HUSH = join(ROOT, "dist", "hush.mjs");
@@ -28,19 +29,6 @@ const SEED = 6;
 const GEN_VERSION = 3;
 const CACHE = process.env.HUSH_BENCH_CACHE ?? join(tmpdir(), "hush-bench-cache");
 
-function which(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), join(homedir(), "go", "bin")]) {
-    if (dir === "") continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 // ---------- deterministic generator ----------
 function rng(seed) {

@@ -18,25 +18,13 @@ import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, r
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HUSH = join(ROOT, "dist", "hush.mjs");
 const CORPUS = resolve(process.env.CORPUS ?? join(ROOT, "..", "shared", "corpus", "secrets"));
 const VERBOSE = process.env.VERBOSE === "1";
 
-function which(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), join(homedir(), "go", "bin")]) {
-    if (dir === "") continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 if (!existsSync(join(CORPUS, "labels.jsonl"))) {
   console.error(`scan-quality: no corpus at ${CORPUS} (set CORPUS=DIR)`);
