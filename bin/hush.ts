@@ -1,3 +1,14 @@
+/**
+ * The bundle's entry (scripts/build.mjs wraps it for the launcher dist/hush.mjs, which calls `main`).
+ */
 import { main } from "../src/cli/main.js";
 
-process.exitCode = await main(process.argv.slice(2));
+export { main };
+
+/** Build only: runs each argv in this process so V8's code cache covers what everyday commands compile. */
+export async function warmUp(argvs: string[][]): Promise<void> {
+  for (const argv of argvs) {
+    const code = await main(argv);
+    if (code !== 0) throw new Error(`warm-up: hush ${argv.join(" ")} exited ${code}`);
+  }
+}

@@ -1,39 +1,123 @@
-// Bundles bin/hush.ts and everything it imports into dist/hush.mjs. Code that only some commands
-// need (typage's post-quantum path, @noble/curves for ssh-ed25519) is split into content-hashed
-// chunks under dist/chunks/ and loaded by dynamic import when used, so a plain X25519 decrypt never
-// compiles it (see ../shared/DESIGN.md "Start-up is the product's latency" and docs/decisions.md).
+// Builds the hush CLI into dist/ (see docs/decisions.md §7–8 and ../shared/DESIGN.md "Start-up is the
+// product's latency"):
+//
+//   dist/hush-<hash>.cjs    the whole program, one CommonJS function expression. Modules reached only by
+//                           dynamic import (each command but the core ones, typage, @noble/curves, yaml when
+//                           the fast path declines) are wrapped by esbuild in lazy initialisers, so a command
+//                           evaluates only the modules it uses.
+//   dist/hush-<hash>.cache  V8's code cache for that bundle, made by running a warm-up workload under this
+//                           node, so a run deserialises compiled bytecode instead of parsing and compiling.
+//   dist/hush.mjs           the launcher (the npm bin): compiles the bundle with the cache through node:vm
+//                           and calls its main. Without a cache, or when V8 rejects it (another node
+//                           version or V8 flags), it compiles the bundle normally: slower, same behaviour.
+//
+// Files are content-addressed and written first; the launcher is written under a temp name and renamed
+// last, so a test or a build running at the same time never runs half a build.
 import { build } from "esbuild";
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
-const outdir = "dist";
+const outdir = resolve("dist");
 const r = await build({
-  entryPoints: { hush: "bin/hush.ts" },
-  outdir,
+  entryPoints: ["bin/hush.ts"],
   bundle: true,
-  splitting: true,
   write: false,
+  outfile: "hush.cjs",
   platform: "node",
   target: "node20",
-  format: "esm",
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "chunks/[name]-[hash]",
-  minify: false,
+  format: "cjs",
+  // import() becomes a lazy require of a lazily initialised module inside this one file
+  supported: { "dynamic-import": false },
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: "none",
-  banner: { js: "import { createRequire as __hushCreateRequire } from 'node:module'; const require = __hushCreateRequire(import.meta.url);" },
+  charset: "ascii",
+  // the launcher compiles the file as one function expression and calls it with CommonJS's arguments
+  banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
+  footer: { js: "\n})" },
   logLevel: "warning",
 });
-// Chunks are content-addressed, so writing them first is safe while another build or test runs;
-// the entry is written under a temp name and renamed, so nobody ever runs half a bundle.
-const entry = join(process.cwd(), outdir, "hush.mjs");
-for (const f of r.outputFiles) {
-  if (f.path === entry) continue;
-  mkdirSync(dirname(f.path), { recursive: true });
-  if (!existsSync(f.path)) writeFileSync(`${f.path}.tmp-${process.pid}`, f.contents), renameSync(`${f.path}.tmp-${process.pid}`, f.path);
+const text = r.outputFiles[0].contents;
+for (const b of text) if (b > 0x7f) throw new Error("build: the bundle is not ASCII; the launcher reads it as latin1");
+const hash = createHash("sha256").update(text).digest("hex").slice(0, 12);
+const bundleName = `hush-${hash}.cjs`;
+const cacheName = `hush-${hash}.cache`;
+mkdirSync(outdir, { recursive: true });
+const atomicWrite = (path, data, mode = 0o644) => {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+};
+if (!existsSync(join(outdir, bundleName))) atomicWrite(join(outdir, bundleName), text);
+
+const launcher = `#!/usr/bin/env node
+// hush launcher, written by scripts/build.mjs: compiles ${bundleName} with its V8 code cache and runs it.
+import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Script } from "node:vm";
+const dir = new URL(".", import.meta.url).pathname;
+const file = dir + ${JSON.stringify(bundleName)};
+const cacheFile = dir + ${JSON.stringify(cacheName)};
+let cachedData;
+try { cachedData = readFileSync(cacheFile); } catch {}
+const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dir);
+const { main, warmUp } = module.exports;
+const out = process.env.HUSH_BUILD_CODE_CACHE;
+if (out === undefined) process.exitCode = await main(process.argv.slice(2));
+else {
+  // build only (scripts/build.mjs): run the warm-up workload, then save what V8 compiled
+  await warmUp(JSON.parse(readFileSync(out + ".json", "utf8")));
+  writeFileSync(out + ".tmp", script.createCachedData());
+  renameSync(out + ".tmp", out);
 }
-const main = r.outputFiles.find((f) => f.path === entry);
-if (main === undefined) throw new Error(`build: no entry among ${r.outputFiles.map((f) => relative(".", f.path)).join(", ")}`);
-const tmp = `${entry}.tmp-${process.pid}`;
-writeFileSync(tmp, "#!/usr/bin/env node\n" + main.text);
-chmodSync(tmp, 0o755);
-renameSync(tmp, entry);
+`;
+const launcherTmp = join(outdir, `.hush-launcher-${process.pid}.mjs`);
+atomicWrite(launcherTmp, launcher, 0o755);
+
+// The code cache: a throw-away key, a small file of each common store, and the everyday commands on them,
+// all in one process; the cache then holds the bytecode of everything a common run compiles.
+if (!existsSync(join(outdir, cacheName)) && process.env.HUSH_BUILD_NO_CODE_CACHE === undefined) {
+  const work = mkdtempSync(join(tmpdir(), "hush-build-"));
+  try {
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, SOPS_AGE_KEY_FILE: join(work, "key.txt") };
+    const run = (args, extra = {}) => spawnSync(process.execPath, [launcherTmp, ...args], { cwd: work, env: { ...env, ...extra }, encoding: "utf8" });
+    const kg = run(["keygen", "-o", "key.txt"]);
+    const recipient = run(["keygen", "-y", "key.txt"]).stdout.trim();
+    if (kg.status !== 0 || !recipient.startsWith("age1")) throw new Error(`build: warm-up keygen failed: ${kg.stderr}`);
+    writeFileSync(join(work, "a.yaml"), "db:\n    user: app # comment\n    password: hunter2-hunter2\nlist:\n    - 1\n    - two\n");
+    writeFileSync(join(work, "a.json"), '{"db": {"user": "app", "password": "hunter2-hunter2"}, "n": 1.5, "ok": true}\n');
+    writeFileSync(join(work, "a.env"), "DB_USER=app\nDB_PASSWORD=hunter2-hunter2\n");
+    writeFileSync(join(work, "s.yaml"), "API_TOKEN: tok-0123456789\nDB_PASSWORD: hunter2-hunter2\n");
+    const argvs = [];
+    for (const f of ["a.yaml", "a.json", "a.env", "s.yaml"]) {
+      argvs.push(["encrypt", "--age", recipient, "-i", f], ["decrypt", f], ["decrypt", "--extract", f === "a.env" ? '["DB_USER"]' : f === "s.yaml" ? '["API_TOKEN"]' : '["db"]', f]);
+    }
+    argvs.push(["run", "-f", "s.yaml", "--", "true"], ["exec-env", "a.env", "true"], ["export", "a.env"], ["set", "a.yaml", '["db"]["user"]', '"app2"'], ["filestatus", "a.yaml"], ["--version"]);
+    writeFileSync(join(work, "cache.json"), JSON.stringify(argvs));
+    const out = join(work, "cache");
+    const w = spawnSync(process.execPath, [launcherTmp], { cwd: work, env: { ...env, HUSH_BUILD_CODE_CACHE: out }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (w.status !== 0 || !existsSync(out)) throw new Error(`build: code-cache warm-up failed (exit ${w.status}): ${w.stderr}`);
+    atomicWrite(join(outdir, cacheName), readFileSync(out));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+renameSync(launcherTmp, join(outdir, "hush.mjs"));
+
+// Keep the three newest builds (a test run elsewhere may still be reading the one before), drop older ones
+// and the chunk layout of earlier builds.
+rmSync(join(outdir, "chunks"), { recursive: true, force: true });
+const builds = readdirSync(outdir)
+  .filter((n) => /^hush-[0-9a-f]{12}\.cjs$/.test(n))
+  .map((n) => ({ n, t: statSync(join(outdir, n)).mtimeMs }))
+  .sort((a, b) => b.t - a.t);
+for (const { n } of builds.slice(3)) {
+  if (n === bundleName) continue;
+  for (const f of [n, n.replace(/\.cjs$/, ".cache")]) if (existsSync(join(outdir, f))) unlinkSync(join(outdir, f));
+}

@@ -55,7 +55,7 @@ export function isPlaceholder(value: string, stopwords: readonly string[] = []):
   if (/^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value)) return true; // %VAR%
   if (/^(.)\1+$/.test(value)) return true; // one character repeated
   if (/^ENC\(.*\)$/.test(value)) return true; // a Jasypt-encrypted property: ciphertext, like ENC[…]
-  if (/^[*x.•#-]+$/i.test(value)) return true; // a mask
+  if (/^[*x.\u2022#-]+$/i.test(value)) return true; // a mask
   return false;
 }
 

@@ -49,7 +49,7 @@ function privateKeyValid(block: string): boolean {
   // one is long runs of base64 (one per line, maybe behind a log prefix or inside string escapes)
   const runs = (body.match(/[A-Za-z0-9+/=]{32,}/g) ?? []).reduce((n, r) => n + r.length, 0);
   if (runs < 64 || runs / b64.length < 0.6) return false;
-  if (/x{8,}|\.{3,}|…|\*{4,}/i.test(body)) return false; // elided or masked
+  if (/x{8,}|\.{3,}|\u2026|\*{4,}/i.test(body)) return false; // elided or masked
   return shannonEntropy(b64) >= 4.5;
 }
 
