@@ -38,6 +38,8 @@ const r = await build({
   // the launcher compiles the file as one function expression and calls it with CommonJS's arguments
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
+  // src/sys/lazy-deps.ts reads import.meta.url only when unbundled (no `require`)
+  logOverride: { "empty-import-meta": "silent" },
   logLevel: "warning",
 });
 const text = r.outputFiles[0].contents;

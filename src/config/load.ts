@@ -9,8 +9,8 @@
  * kept on the rule so matching can fail exactly where sops fails.
  */
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import type { Document, Node, Pair } from "yaml";
+import type * as YamlLib from "yaml";
+import type { Document, LineCounter, Node, Pair } from "yaml";
 import { compileRe2, Re2SyntaxError } from "./re2.js";
 import { SELECTOR_KINDS } from "./types.js";
 import type {
@@ -24,6 +24,13 @@ import type {
   SopsConfig,
   StoresConfig,
 } from "./types.js";
+import { yaml } from "../sys/lazy-deps.js";
+
+// the `yaml` package is loaded on first use (src/sys/lazy-deps.ts): most runs read no .sops.yaml
+const isAlias = ((node: unknown) => yaml().isAlias(node)) as typeof YamlLib.isAlias;
+const isMap = ((node: unknown) => yaml().isMap(node)) as typeof YamlLib.isMap;
+const isScalar = ((node: unknown) => yaml().isScalar(node)) as typeof YamlLib.isScalar;
+const isSeq = ((node: unknown) => yaml().isSeq(node)) as typeof YamlLib.isSeq;
 
 type Entry = { key: string; value: Node | null; keyNode: Node | null };
 
@@ -415,8 +422,8 @@ function creationRule(L: Loader, node: Node | null, index: number, path: string)
  * The returned `config` is what sops would use, as far as it could be read.
  */
 export function loadConfig(text: string): ConfigLoadResult {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, merge: true, uniqueKeys: true, prettyErrors: false });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, merge: true, uniqueKeys: true, prettyErrors: false });
   const L = new Loader(doc, lc);
   const stores: StoresConfig = { yamlIndent: 0, jsonIndent: -1, jsonBinaryIndent: -1 };
   const config: SopsConfig = { stores, creationRules: undefined, destinationRuleCount: 0, recipientNames: L.names };

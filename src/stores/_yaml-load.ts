@@ -11,13 +11,20 @@
  * end). A comment after a scalar on the same line is an inline Comment before that entry; after a
  * `key:` whose block value starts on a later line it is a plain Comment before the key.
  */
-import { Alias, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments } from "yaml";
-import type { Document, Node as YamlNode, Pair, Scalar as YamlScalar, YAMLMap, YAMLSeq } from "yaml";
+import type * as YamlLib from "yaml";
+import type { Alias, LineCounter, Document, Node as YamlNode, Pair, Scalar as YamlScalar, YAMLMap, YAMLSeq } from "yaml";
 import { HushError } from "../errors.js";
 import { Comment, treeList, treeMap } from "../tree/index.js";
 import type { MapItem, TreeList, TreeMap, Value } from "../tree/index.js";
 import { fastLoadYaml } from "./_yaml-fast.js";
 import { parseTimestamp, resolvePlain } from "./_yaml-resolve.js";
+import { yaml } from "../sys/lazy-deps.js";
+
+// the `yaml` package is loaded on first use (src/sys/lazy-deps.ts): most files take the fast path
+const isAlias = ((node: unknown) => yaml().isAlias(node)) as typeof YamlLib.isAlias;
+const isMap = ((node: unknown) => yaml().isMap(node)) as typeof YamlLib.isMap;
+const isScalar = ((node: unknown) => yaml().isScalar(node)) as typeof YamlLib.isScalar;
+const isSeq = ((node: unknown) => yaml().isSeq(node)) as typeof YamlLib.isSeq;
 
 /** More tree nodes than this from one file means an alias bomb (yaml.v3: "excessive aliasing"). */
 const MAX_NODES = 1_000_000;
@@ -291,7 +298,7 @@ class Loader {
   comments(): SrcComment[] {
     const out: SrcComment[] = [];
     let off = 0;
-    for (const tok of new Lexer().lex(this.src)) {
+    for (const tok of new (yaml().Lexer)().lex(this.src)) {
       if (tok === "\x02" || tok === "\x18" || tok === "\x1f") continue;
       if (tok.startsWith("#")) {
         const lineStart = this.src.lastIndexOf("\n", off - 1) + 1;
@@ -351,10 +358,10 @@ export function loadYaml(src: string, file: string | undefined): TreeMap[] {
 
 /** loadYaml without the fast path: the `yaml` package's parser for every input. */
 export function loadYamlFull(src: string, file: string | undefined): TreeMap[] {
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   const loader = new Loader(src, lc, file);
   if (src.length === 0) return [];
-  const docs = parseAllDocuments(src, {
+  const docs = yaml().parseAllDocuments(src, {
     schema: "failsafe",
     lineCounter: lc,
     uniqueKeys: false,

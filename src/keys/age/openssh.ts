@@ -7,9 +7,9 @@
  * one — and aes256-ctr or aes256-cbc). Errors never contain key bytes.
  */
 import { createDecipheriv, createPrivateKey, createPublicKey, createHash } from "node:crypto";
-import bcryptPbkdf from "bcrypt-pbkdf";
 import type { KeyObject } from "node:crypto";
 import { HushError } from "../../errors.js";
+import { bcryptPbkdf } from "../../sys/lazy-deps.js";
 import { encodeRawBase64 } from "./format.js";
 
 /** A parsed SSH public key. `wire` is its SSH wire encoding (what the age tag and tweak hash). */
@@ -164,7 +164,7 @@ function decryptOpenSshSection(cipher: string, kdf: string, kdfOptions: Uint8Arr
   if (cipher === "aes256-cbc" && priv.length % 16 !== 0) throw malformed("private key");
   const pass = Buffer.from(passphrase, "utf8");
   const k = new Uint8Array(48);
-  if (bcryptPbkdf.pbkdf(pass, pass.length, salt, salt.length, k, k.length, rounds) !== 0) throw malformed("private key");
+  if (bcryptPbkdf().pbkdf(pass, pass.length, salt, salt.length, k, k.length, rounds) !== 0) throw malformed("private key");
   const d = createDecipheriv(cipher === "aes256-ctr" ? "aes-256-ctr" : "aes-256-cbc", k.subarray(0, 32), k.subarray(32));
   d.setAutoPadding(false);
   return Buffer.concat([d.update(priv), d.final()]);

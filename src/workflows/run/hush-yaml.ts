@@ -10,8 +10,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { parse } from "yaml";
 import { HushError } from "../../errors.js";
+import { yaml } from "../../sys/lazy-deps.js";
 
 export const HUSH_YAML = "hush.yaml";
 
@@ -47,7 +47,7 @@ export async function loadRunConfig(cwd: string): Promise<RunConfig | null> {
   const shown = relative(cwd, path) || HUSH_YAML;
   let doc: unknown;
   try {
-    doc = parse(readFileSync(path, "utf8"));
+    doc = yaml().parse(readFileSync(path, "utf8"));
   } catch (e) {
     throw new HushError("PARSE", "not valid YAML", { file: shown, cause: e, ...(typeof (e as { linePos?: { line: number }[] }).linePos?.[0]?.line === "number" ? { line: (e as { linePos: { line: number }[] }).linePos[0]!.line } : {}) });
   }
