@@ -24,9 +24,9 @@ import type {
   SopsConfig,
   StoresConfig,
 } from "./types.js";
-import { yaml } from "../sys/lazy-deps.js";
+import { yaml } from "../deps.js";
 
-// the `yaml` package is loaded on first use (src/sys/lazy-deps.ts): most runs read no .sops.yaml
+// the `yaml` package is loaded on first use (src/deps.ts): most runs read no .sops.yaml
 const isAlias = ((node: unknown) => yaml().isAlias(node)) as typeof YamlLib.isAlias;
 const isMap = ((node: unknown) => yaml().isMap(node)) as typeof YamlLib.isMap;
 const isScalar = ((node: unknown) => yaml().isScalar(node)) as typeof YamlLib.isScalar;

@@ -18,9 +18,9 @@ import { Comment, treeList, treeMap } from "../tree/index.js";
 import type { MapItem, TreeList, TreeMap, Value } from "../tree/index.js";
 import { fastLoadYaml } from "./_yaml-fast.js";
 import { parseTimestamp, resolvePlain } from "./_yaml-resolve.js";
-import { yaml } from "../sys/lazy-deps.js";
+import { yaml } from "../deps.js";
 
-// the `yaml` package is loaded on first use (src/sys/lazy-deps.ts): most files take the fast path
+// the `yaml` package is loaded on first use (src/deps.ts): most files take the fast path
 const isAlias = ((node: unknown) => yaml().isAlias(node)) as typeof YamlLib.isAlias;
 const isMap = ((node: unknown) => yaml().isMap(node)) as typeof YamlLib.isMap;
 const isScalar = ((node: unknown) => yaml().isScalar(node)) as typeof YamlLib.isScalar;

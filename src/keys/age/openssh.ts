@@ -9,7 +9,7 @@
 import { createDecipheriv, createPrivateKey, createPublicKey, createHash } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { HushError } from "../../errors.js";
-import { bcryptPbkdf } from "../../sys/lazy-deps.js";
+import { bcryptPbkdf } from "../../deps.js";
 import { encodeRawBase64 } from "./format.js";
 
 /** A parsed SSH public key. `wire` is its SSH wire encoding (what the age tag and tweak hash). */

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { HushError } from "../../errors.js";
-import { yaml } from "../../sys/lazy-deps.js";
+import { yaml } from "../../deps.js";
 
 export const HUSH_YAML = "hush.yaml";
 

@@ -1,0 +1,75 @@
+/**
+ * The built launcher (scripts/build.mjs): dist/hush.mjs compiles dist/hush-<hash>.cjs with the V8 code
+ * cache dist/hush-<hash>.cache. The cache is only a speed-up: this node must accept the one the build made,
+ * and a missing, foreign or corrupt cache must leave every output byte and exit code unchanged.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Script } from "node:vm";
+
+const DIST = resolve(process.cwd(), "dist");
+const launcher = readFileSync(join(DIST, "hush.mjs"), "utf8");
+const bundleName = /"(hush-[0-9a-f]{12}\.cjs)"/.exec(launcher)?.[1];
+const cacheName = /"(hush-[0-9a-f]{12}\.cache)"/.exec(launcher)?.[1];
+
+describe("launcher and code cache", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const hush = (distDir: string, args: string[]) => spawnSync(process.execPath, [join(distDir, "hush.mjs"), ...args], { cwd: dir, env, encoding: "utf8" });
+  /** A copy of dist/ with the cache replaced by `cache` (undefined: no cache file at all). */
+  const distWith = (name: string, cache: Buffer | undefined): string => {
+    const d = join(dir, name);
+    rmSync(d, { recursive: true, force: true });
+    spawnSync("mkdir", ["-p", d]);
+    copyFileSync(join(DIST, "hush.mjs"), join(d, "hush.mjs"));
+    copyFileSync(join(DIST, bundleName!), join(d, bundleName!));
+    if (cache !== undefined) writeFileSync(join(d, cacheName!), cache);
+    return d;
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "hush-launcher-"));
+    env = { PATH: process.env.PATH, HOME: dir, SOPS_AGE_KEY_FILE: join(dir, "key.txt") };
+    assert.equal(hush(DIST, ["keygen", "-o", "key.txt"]).status, 0);
+    const recipient = hush(DIST, ["keygen", "-y", "key.txt"]).stdout.trim();
+    writeFileSync(join(dir, "s.yaml"), "a: 1\nb: [x, y] # c\nc: {d: \"e\"}\n");
+    assert.equal(hush(DIST, ["encrypt", "--age", recipient, "-i", "s.yaml"]).status, 0);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names a bundle and a cache that the build wrote", () => {
+    assert.ok(bundleName !== undefined && cacheName !== undefined, "dist/hush.mjs names hush-<hash>.cjs and .cache");
+    assert.ok(existsSync(join(DIST, bundleName)), bundleName);
+    assert.ok(existsSync(join(DIST, cacheName)), cacheName);
+    assert.ok(!readdirSync(DIST).some((n) => n.includes(".tmp-") || n.startsWith(".hush-launcher-")), "no temp file left in dist/");
+  });
+
+  it("has a cache this node accepts (built by this node for this bundle)", () => {
+    const file = join(DIST, bundleName!);
+    const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData: readFileSync(join(DIST, cacheName!)) });
+    assert.equal(script.cachedDataRejected, false);
+  });
+
+  for (const [what, cache] of [
+    ["no cache file", undefined],
+    ["a corrupt cache (random bytes)", randomBytes(4096)],
+    ["an empty cache", Buffer.alloc(0)],
+  ] as const) {
+    it(`runs the same with ${what}`, () => {
+      const d = distWith(what.replace(/\W+/g, "-"), cache);
+      for (const args of [["--version"], ["decrypt", "s.yaml"], ["decrypt", "--extract", '["c"]["d"]', "s.yaml"], ["decrypt", "nope.yaml"]]) {
+        const want = hush(DIST, args);
+        const got = hush(d, args);
+        assert.equal(got.status, want.status, `hush ${args.join(" ")}: exit`);
+        assert.equal(got.stdout, want.stdout, `hush ${args.join(" ")}: stdout`);
+        assert.equal(got.stderr, want.stderr, `hush ${args.join(" ")}: stderr`);
+      }
+      assert.match(hush(d, ["decrypt", "s.yaml"]).stdout, /^a: 1\n/);
+    });
+  }
+});
