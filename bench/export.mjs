@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const HUSH = join(ROOT, "dist", "hush.mjs");
+const HUSH = join(ROOT, "dist", "hush.cjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
 const SOPS = process.env.SOPS ?? which("sops");

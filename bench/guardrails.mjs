@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const COMMITS = Number(process.argv[2] ?? 10000);
-const BUNDLE = resolve("dist/hush.mjs");
+const BUNDLE = resolve("dist/hush.cjs");
 const dir = mkdtempSync(join(tmpdir(), "hush-bench-guard-"));
 const home = join(dir, "home");
 mkdirSync(home);

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const HUSH = join(ROOT, "dist", "hush.mjs");
+const HUSH = join(ROOT, "dist", "hush.cjs");
 const N = Number(process.env.BENCH_REKEY_FILES ?? 500);
 
 const SOPS = process.env.SOPS ?? which("sops");

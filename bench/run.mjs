@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const HUSH = join(ROOT, "dist", "hush.mjs");
+const HUSH = join(ROOT, "dist", "hush.cjs");
 const RUNS_START = Number(process.env.BENCH_RUNS_START ?? 20);
 const RUNS_MASK = Number(process.env.BENCH_RUNS_MASK ?? 3);
 const MIB = 1 << 20;

@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { which } from "./_which.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const HUSH = join(ROOT, "dist", "hush.mjs");
+const HUSH = join(ROOT, "dist", "hush.cjs");
 const CORPUS = resolve(process.env.CORPUS ?? join(ROOT, "..", "shared", "corpus", "secrets"));
 const VERBOSE = process.env.VERBOSE === "1";
 
@@ -31,7 +31,7 @@ if (!existsSync(join(CORPUS, "labels.jsonl"))) {
   process.exit(2);
 }
 if (!existsSync(HUSH)) {
-  console.error("scan-quality: dist/hush.mjs is missing; run `npm run build` first");
+  console.error("scan-quality: dist/hush.cjs is missing; run `npm run build` first");
   process.exit(2);
 }
 

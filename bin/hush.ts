@@ -1,5 +1,5 @@
 /**
- * The bundle's entry (scripts/build.mjs wraps it for the launcher dist/hush.mjs, which calls `main`).
+ * The bundle's entry (scripts/build.mjs wraps it for the launcher dist/hush.cjs, which calls `main`).
  */
 import { main } from "../src/cli/main.js";
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const hush = resolve("dist/hush.mjs");
+const hush = resolve("dist/hush.cjs");
 const dir = mkdtempSync(join(tmpdir(), "hush-demo-"));
 const run = (args, env = {}) =>
   execFileSync(process.execPath, [hush, ...args], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });

@@ -1,5 +1,5 @@
 // The one test command (README and .ci/run call `npm test`):
-// type-check + compile src/ and test/ to build/, bundle dist/hush.mjs, then run node's test runner
+// type-check + compile src/ and test/ to build/, bundle dist/hush.cjs, then run node's test runner
 // on every compiled *.test.js. Node 20's runner has no glob support, so the list is built here.
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, rmSync, statSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * The built launcher (scripts/build.mjs): dist/hush.mjs compiles dist/hush-<hash>.cjs with the V8 code
+ * The built launcher (scripts/build.mjs): dist/hush.cjs compiles dist/hush-<hash>.cjs with the V8 code
  * cache dist/hush-<hash>.cache. The cache is only a speed-up: this node must accept the one the build made,
  * and a missing, foreign or corrupt cache must leave every output byte and exit code unchanged.
  */
@@ -13,20 +13,20 @@ import { join, resolve } from "node:path";
 import { Script } from "node:vm";
 
 const DIST = resolve(process.cwd(), "dist");
-const launcher = readFileSync(join(DIST, "hush.mjs"), "utf8");
-const bundleName = /"(hush-[0-9a-f]{12}\.cjs)"/.exec(launcher)?.[1];
-const cacheName = /"(hush-[0-9a-f]{12}\.cache)"/.exec(launcher)?.[1];
+const launcher = readFileSync(join(DIST, "hush.cjs"), "utf8");
+const bundleName = /"\/(hush-[0-9a-f]{12}\.cjs)"/.exec(launcher)?.[1];
+const cacheName = /"\/(hush-[0-9a-f]{12}\.cache)"/.exec(launcher)?.[1];
 
 describe("launcher and code cache", () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const hush = (distDir: string, args: string[]) => spawnSync(process.execPath, [join(distDir, "hush.mjs"), ...args], { cwd: dir, env, encoding: "utf8" });
+  const hush = (distDir: string, args: string[]) => spawnSync(process.execPath, [join(distDir, "hush.cjs"), ...args], { cwd: dir, env, encoding: "utf8" });
   /** A copy of dist/ with the cache replaced by `cache` (undefined: no cache file at all). */
   const distWith = (name: string, cache: Buffer | undefined): string => {
     const d = join(dir, name);
     rmSync(d, { recursive: true, force: true });
     spawnSync("mkdir", ["-p", d]);
-    copyFileSync(join(DIST, "hush.mjs"), join(d, "hush.mjs"));
+    copyFileSync(join(DIST, "hush.cjs"), join(d, "hush.cjs"));
     copyFileSync(join(DIST, bundleName!), join(d, bundleName!));
     if (cache !== undefined) writeFileSync(join(d, cacheName!), cache);
     return d;
@@ -43,10 +43,18 @@ describe("launcher and code cache", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("names a bundle and a cache that the build wrote", () => {
-    assert.ok(bundleName !== undefined && cacheName !== undefined, "dist/hush.mjs names hush-<hash>.cjs and .cache");
+    assert.ok(bundleName !== undefined && cacheName !== undefined, "dist/hush.cjs names hush-<hash>.cjs and .cache");
     assert.ok(existsSync(join(DIST, bundleName)), bundleName);
     assert.ok(existsSync(join(DIST, cacheName)), cacheName);
     assert.ok(!readdirSync(DIST).some((n) => n.includes(".tmp-") || n.startsWith(".hush-launcher-")), "no temp file left in dist/");
+  });
+
+  it("keeps dist/hush.mjs, the entry of earlier builds, running the same program", () => {
+    for (const args of [["--version"], ["decrypt", "s.yaml"], ["decrypt", "nope.yaml"]]) {
+      const want = hush(DIST, args);
+      const got = spawnSync(process.execPath, [join(DIST, "hush.mjs"), ...args], { cwd: dir, env, encoding: "utf8" });
+      assert.deepEqual([got.status, got.stdout, got.stderr], [want.status, want.stdout, want.stderr], args.join(" "));
+    }
   });
 
   it("has a cache this node accepts (built by this node for this bundle)", () => {
@@ -61,7 +69,8 @@ describe("launcher and code cache", () => {
     ["an empty cache", Buffer.alloc(0)],
   ] as const) {
     it(`runs the same with ${what}`, () => {
-      const d = distWith(what.replace(/\W+/g, "-"), cache);
+      // a directory name with a space and a percent sign: the launcher must not URL-decode or split its path
+      const d = distWith(`dist %20 ${what.replace(/\W+/g, "-")}`, cache);
       for (const args of [["--version"], ["decrypt", "s.yaml"], ["decrypt", "--extract", '["c"]["d"]', "s.yaml"], ["decrypt", "nope.yaml"]]) {
         const want = hush(DIST, args);
         const got = hush(d, args);

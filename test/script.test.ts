@@ -1,6 +1,6 @@
 /**
  * CLI end-to-end tests in age's testscript style: each test/script/*.txtar runs in a fresh temp dir
- * against the built bundle dist/hush.mjs (`npm test` builds it first). The verbs are documented in
+ * against the built bundle dist/hush.cjs (`npm test` builds it first). The verbs are documented in
  * STYLE.md ("CLI end-to-end") and below at `run`. `HUSH_SCRIPT=name` runs only scripts whose file
  * name contains `name`; `HUSH_KEEP_WORK=1` keeps each work dir.
  *
@@ -17,7 +17,7 @@ import { expandWord, parseScript, parseTxtar, type ScriptLine } from "./txtar.js
 
 const ROOT = process.cwd();
 const SCRIPTS = join(ROOT, "test", "script");
-const BUNDLE = join(ROOT, "dist", "hush.mjs");
+const BUNDLE = join(ROOT, "dist", "hush.cjs");
 const CI_REQUIRED = new Set(["sops", "age", "age-keygen", "gpg", "ssh-keygen"]);
 const GO_BIN = join(process.env["GOPATH"]?.split(delimiter)[0] ?? join(homedir(), "go"), "bin");
 const SEARCH_PATH = [...(process.env["PATH"] ?? "").split(delimiter), GO_BIN].filter((d) => d !== "").join(delimiter);

@@ -1,5 +1,5 @@
 /**
- * Real temporary git repositories for workflow tests: the built bundle (dist/hush.mjs) as `hush`, git
+ * Real temporary git repositories for workflow tests: the built bundle (dist/hush.cjs) as `hush`, git
  * with an isolated HOME (no user or system config), and helpers to run both and read the work tree.
  */
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
-export const BUNDLE: string = resolve(process.cwd(), "dist", "hush.mjs");
+export const BUNDLE: string = resolve(process.cwd(), "dist", "hush.cjs");
 
 /** A finished command. */
 export interface Run {

@@ -1,5 +1,5 @@
 /**
- * Harness for the interop suite (test/interop/): runs the built `node dist/hush.mjs` and the real
+ * Harness for the interop suite (test/interop/): runs the built `node dist/hush.cjs` and the real
  * `sops` side by side in a throw-away directory with throw-away age keys. HOME and XDG_CONFIG_HOME
  * point into that directory and every SOPS_*, HUSH_*, NODE_* variable of the caller is scrubbed, so
  * no developer key or config can leak in. Both tools run with the directory as their cwd, so a
@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { GO_BIN, peer } from "./peers.js";
 
 /** The bundled CLI under test (`npm test` builds it before running tests). */
-export const HUSH_BUNDLE: string = resolve(process.cwd(), "dist", "hush.mjs");
+export const HUSH_BUNDLE: string = resolve(process.cwd(), "dist", "hush.cjs");
 
 /** How long one hush or sops run may take before it is killed. */
 export const RUN_TIMEOUT_MS = 30_000;

@@ -11,7 +11,7 @@ import { FIXTURES } from "../helpers/fixtures.js";
 import { requirePeer } from "../helpers/peers.js";
 
 const FP = "FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4";
-const HUSH = resolve("dist/hush.mjs");
+const HUSH = resolve("dist/hush.cjs");
 const PLAIN = "db:\n    password: s3cr3t-pgp\nport: 5432\n";
 
 describe("pgp interop (gpg, real sops)", () => {

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { requirePeer } from "../helpers/peers.js";
 import { base62, crc32 } from "../../src/workflows/scan/filters.js";
 
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "Dev", GIT_AUTHOR_EMAIL: "dev@example.com", GIT_COMMITTER_NAME: "Dev", GIT_COMMITTER_EMAIL: "dev@example.com" };
 
 // deterministic token bodies (no Math.random in tests)

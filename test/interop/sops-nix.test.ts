@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requirePeer } from "../helpers/peers.js";
 
-const HUSH = resolve("dist/hush.mjs");
+const HUSH = resolve("dist/hush.cjs");
 const ASSETS = resolve("test/vectors/sops-nix");
 const IS_ROOT = process.getuid?.() === 0;
 

@@ -13,7 +13,7 @@ import { decryptFile, encryptFile } from "../../../../src/workflows/files/index.
 import { IN_CI, peer } from "../../../helpers/peers.js";
 import { testRepo } from "./_ctx.js";
 
-const BUNDLE = resolve(process.cwd(), "dist", "hush.mjs");
+const BUNDLE = resolve(process.cwd(), "dist", "hush.cjs");
 const FILES = 30;
 const ROUNDS = 24;
 

@@ -13,7 +13,7 @@ import { encryptFile } from "../../../../src/workflows/files/index.js";
 import { testRepo } from "../bulk/_ctx.js";
 import { peer } from "../../../helpers/peers.js";
 
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 const IS_ROOT = process.getuid?.() === 0;
 
 /** argv that runs hush as a user that is not root (nobody when we are root). */

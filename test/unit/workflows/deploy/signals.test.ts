@@ -13,7 +13,7 @@ import { deploy, parseDeployConfig } from "../../../../src/workflows/deploy/inde
 import { encryptFile } from "../../../../src/workflows/files/index.js";
 import { testRepo } from "../bulk/_ctx.js";
 
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 const SECRET = "Sig-S3cr3t-value-91";
 
 function filesContaining(dir: string, needle: string): string[] {

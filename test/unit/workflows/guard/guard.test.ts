@@ -68,7 +68,7 @@ describe("hush guard: which rule governs a staged file", () => {
     const { repo } = repoWith("creation_rules:\n  - path_regex: ^secrets/\n    age: RECIPIENT\n");
     repo.write("secrets/a.yaml", "a: 1\n");
     repo.git("add", "-A");
-    const r = repo.run(["sh", "-c", `cd secrets && exec "${process.execPath}" "${join(process.cwd(), "dist", "hush.mjs")}" guard`]);
+    const r = repo.run(["sh", "-c", `cd secrets && exec "${process.execPath}" "${join(process.cwd(), "dist", "hush.cjs")}" guard`]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^hush: guard: a\.yaml: not sops-encrypted/m);
     assert.match(r.stderr, /fix: hush encrypt -i a\.yaml && git add a\.yaml$/m);

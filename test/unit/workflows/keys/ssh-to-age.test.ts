@@ -14,7 +14,7 @@ import { sshToAgePrivate, sshToAgePublic } from "../../../../src/workflows/keys/
 import { optionalPeer } from "../../../helpers/peers.js";
 
 const DIR = resolve(process.cwd(), "test/vectors/ssh-to-age");
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 
 interface Case {
   name: string;

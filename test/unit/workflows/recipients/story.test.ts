@@ -14,7 +14,7 @@ import { storeForPath } from "../../../../src/stores/index.js";
 import { buildKeyring, type FileCtx } from "../../../../src/workflows/files/index.js";
 import { requirePeer } from "../../../helpers/peers.js";
 
-const BUNDLE = join(process.cwd(), "dist", "hush.mjs");
+const BUNDLE = join(process.cwd(), "dist", "hush.cjs");
 const FILES = ["prod/db.yaml", "prod/api.json", "dev/app.json", "dev/web.yaml"];
 
 function run(cwd: string, env: Record<string, string>, prog: string, args: string[]): { code: number; stdout: string; stderr: string } {

@@ -12,7 +12,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 const SECRET = `S3cret-${randomBytes(8).toString("hex")}`;
 const TOKEN = `tok-${randomBytes(8).toString("hex")}`;
 

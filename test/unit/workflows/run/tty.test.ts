@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { optionalPeer } from "../../../helpers/peers.js";
 
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 const SECRET = `S3cret-${randomBytes(8).toString("hex")}`;
 const SCRIPT = process.platform === "linux" ? optionalPeer("script", "hush run on a terminal uses util-linux script") : null;
 

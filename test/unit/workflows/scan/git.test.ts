@@ -16,7 +16,7 @@ import { HushError } from "../../../../src/errors.js";
 const PW = ["Zq8", "#vLp", "2!mW", "9t"].join("");
 const PW2 = ["n7K", "q#2v", "Lp9!", "xW4z"].join("");
 const AKID = ["AKIA", "QX7RZ2M4", "TY6PLW3N"].join("");
-const HUSH = resolve(process.cwd(), "dist/hush.mjs");
+const HUSH = resolve(process.cwd(), "dist/hush.cjs");
 
 let dir = "";
 const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
