@@ -1,8 +1,9 @@
 /**
- * Synchronous, lazy loading of the two large dependencies most runs never touch: the `yaml` package
- * (only when the fast YAML path declines a file, or a `.sops.yaml`/`hush.yaml` is read) and bcrypt-pbkdf
- * (only for a passphrase-protected OpenSSH key). Loading them on first use instead of at start-up saves
- * their evaluation on every other run (docs/decisions.md §8).
+ * Synchronous, lazy loading of what most runs never touch: the `yaml` package (only when the fast YAML
+ * path declines a file, or a `.sops.yaml`/`hush.yaml` is read), bcrypt-pbkdf (only for a
+ * passphrase-protected OpenSSH key) and node:child_process (only to run a key command, gpg or an editor;
+ * ~1.5 ms to load). Loading them on first use instead of at start-up saves their evaluation on every
+ * other run (docs/decisions.md §8).
  *
  * In the bundle (CommonJS, scripts/build.mjs) `require` is the wrapper's and esbuild resolves each literal
  * `require("…")` below to the bundled copy, evaluated on first call. Unbundled ES modules (the unit tests)
@@ -10,12 +11,14 @@
  * are CommonJS for node, so `import` elsewhere and this `require` share one module instance.
  */
 import { createRequire } from "node:module";
+import type * as ChildProcess from "node:child_process";
 import type * as YamlLib from "yaml";
 
 type BcryptPbkdf = { pbkdf(pass: Uint8Array, passlen: number, salt: Uint8Array, saltlen: number, key: Uint8Array, keylen: number, rounds: number): number };
 
 let yamlLib: typeof YamlLib | undefined;
 let bcrypt: BcryptPbkdf | undefined;
+let childProcessLib: typeof ChildProcess | undefined;
 
 const bundled = typeof require === "function";
 
@@ -27,4 +30,9 @@ export function yaml(): typeof YamlLib {
 /** bcrypt-pbkdf (OpenBSD's bcrypt_pbkdf for OpenSSH's key format), loaded on first call. */
 export function bcryptPbkdf(): BcryptPbkdf {
   return (bcrypt ??= bundled ? (require("bcrypt-pbkdf") as BcryptPbkdf) : (createRequire(import.meta.url)("bcrypt-pbkdf") as BcryptPbkdf));
+}
+
+/** node:child_process, loaded on first call. */
+export function childProcess(): typeof ChildProcess {
+  return (childProcessLib ??= bundled ? (require("node:child_process") as typeof ChildProcess) : (createRequire(import.meta.url)("node:child_process") as typeof ChildProcess));
 }

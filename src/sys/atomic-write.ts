@@ -11,7 +11,9 @@
  * - on any failure the temp file is removed and the target is untouched.
  */
 import { randomBytes } from "node:crypto";
-import { chown, lstat, open, readlink, rename, stat, unlink, type FileHandle } from "node:fs/promises";
+import { promises as fsp } from "node:fs";
+// fs.promises, not node:fs/promises: a getter that loads the promise API on first use (most runs write nothing)
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { HushError } from "../errors.js";
 
@@ -46,13 +48,13 @@ async function resolveTarget(path: string): Promise<string> {
   for (let hops = 0; hops < 40; hops++) {
     let st;
     try {
-      st = await lstat(p);
+      st = await fsp.lstat(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return p;
       throw e;
     }
     if (!st.isSymbolicLink()) return p;
-    p = resolve(dirname(p), await readlink(p));
+    p = resolve(dirname(p), await fsp.readlink(p));
   }
   throw Object.assign(new Error("too many levels of symbolic links"), { code: "ELOOP" });
 }
@@ -101,7 +103,7 @@ export async function _writeFileAtomic(
     let mode = (opts.mode ?? 0o666) & ~currentUmask() & 0o7777;
     let owner: { uid: number; gid: number } | undefined;
     try {
-      const st = await stat(target);
+      const st = await fsp.stat(target);
       if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
       mode = st.mode & 0o7777;
       owner = { uid: st.uid, gid: st.gid };
@@ -109,24 +111,24 @@ export async function _writeFileAtomic(
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }
     tempPath = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.hush-tmp`);
-    fh = await open(tempPath, "wx", 0o600);
+    fh = await fsp.open(tempPath, "wx", 0o600);
     await hooks.afterOpen?.(tempPath);
     await fh.writeFile(data);
     if (owner !== undefined && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
       // Only root (or the owner, for the group) may do this; a failure keeps our ownership, as an editor would.
-      await chown(tempPath, owner.uid, owner.gid).catch(() => {});
+      await fsp.chown(tempPath, owner.uid, owner.gid).catch(() => {});
     }
     await fh.chmod(mode); // after chown, which may clear set-id bits
     await fh.sync();
     await fh.close();
     fh = undefined;
     await hooks.beforeRename?.(tempPath);
-    await rename(tempPath, target);
+    await fsp.rename(tempPath, target);
     tempPath = undefined;
     await syncDir(dirname(target));
   } catch (e) {
     if (fh !== undefined) await fh.close().catch(() => {});
-    if (tempPath !== undefined) await unlink(tempPath).catch(() => {});
+    if (tempPath !== undefined) await fsp.unlink(tempPath).catch(() => {});
     throw new HushError("WRITE_OUTPUT", `could not write file: ${describe(e)}`, { file: shown, cause: e });
   }
 }
@@ -135,7 +137,7 @@ export async function _writeFileAtomic(
 async function syncDir(dir: string): Promise<void> {
   let d: FileHandle | undefined;
   try {
-    d = await open(dir, "r");
+    d = await fsp.open(dir, "r");
     await d.sync();
   } catch {
     // best effort

@@ -3,9 +3,9 @@
  * one process. Every call passes the environment explicitly and never goes through a shell. Output
  * that git quotes (paths in patches) is unquoted here, so callers see real paths.
  */
-import { spawnSync } from "node:child_process";
 import { HushError } from "../errors.js";
 import type { Env } from "./env-names.js";
+import { childProcess } from "../deps.js";
 
 /** Where and how git runs. */
 export interface GitOptions {
@@ -31,7 +31,7 @@ export interface GitResult {
  * @throws HushError GENERIC when git cannot be started
  */
 export function gitRun(o: GitOptions, args: readonly string[], input?: Uint8Array | string): GitResult {
-  const r = spawnSync("git", ["-c", "core.quotepath=off", ...args], {
+  const r = childProcess().spawnSync("git", ["-c", "core.quotepath=off", ...args], {
     cwd: o.cwd,
     env: cleanEnv(o.env),
     input: input ?? "",

@@ -3,10 +3,10 @@
  * (output captured). Programs run directly, never through a shell; callers split command strings with
  * shlexSplit first. The environment is always passed explicitly so workflows stay testable.
  */
-import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { constants as osConstants } from "node:os";
+import { childProcess } from "../deps.js";
 import { HushError, type ErrorCode } from "../errors.js";
 import type { Env } from "./env-names.js";
 
@@ -60,7 +60,7 @@ export function runInherit(argv: readonly string[], opts: SpawnOptions): Promise
   const [prog, ...args] = argv;
   if (prog === undefined || prog === "") return Promise.reject(new HushError(code, "empty command"));
   return new Promise((resolve, reject) => {
-    const child = spawn(prog, args, { stdio: "inherit", env: cleanEnv(opts.env), cwd: opts.cwd });
+    const child = childProcess().spawn(prog, args, { stdio: "inherit", env: cleanEnv(opts.env), cwd: opts.cwd });
     child.once("error", (err) => reject(startError(argv, err, code)));
     child.once("close", (c, s) => resolve(statusOf(c, s)));
   });
@@ -79,7 +79,7 @@ export function runCapture(
   const [prog, ...args] = argv;
   if (prog === undefined || prog === "") return Promise.reject(new HushError(code, "empty command"));
   return new Promise((resolve, reject) => {
-    const child = spawn(prog, args, { stdio: ["pipe", "pipe", "pipe"], env: cleanEnv(opts.env), cwd: opts.cwd });
+    const child = childProcess().spawn(prog, args, { stdio: ["pipe", "pipe", "pipe"], env: cleanEnv(opts.env), cwd: opts.cwd });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));

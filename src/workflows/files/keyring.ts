@@ -3,7 +3,7 @@
  * age identities from every source sops looks at; PGP through the system gpg.
  */
 import { readFileSync } from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
+import { childProcess } from "../../deps.js";
 import { HushError } from "../../errors.js";
 import type { Keyring } from "../../engine/index.js";
 import { ageMasterKey, ageUnwrapper, type AgeSourceEnv } from "../../keys/age/index.js";
@@ -28,7 +28,7 @@ export function ageSourceEnv(ctx: FileCtx): AgeSourceEnv {
     },
     runCommand: (cmdline, extraEnv) => {
       const [prog, ...args] = shlexSplit(cmdline);
-      return execFileSync(prog ?? "", args, { env: { ...ctx.env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+      return childProcess().execFileSync(prog ?? "", args, { env: { ...ctx.env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     },
     promptPassphrase: async (message) => {
       const answer = await ctx.prompt(message);
@@ -45,7 +45,7 @@ export function buildKeyring(ctx: FileCtx): Keyring {
     unwrapperFor(type) {
       if (!cache.has(type)) {
         if (type === "age") cache.set(type, ageUnwrapper(ageSourceEnv(ctx)));
-        else if (type === "pgp") cache.set(type, pgpUnwrapper(systemGpg(ctx.env, spawn)));
+        else if (type === "pgp") cache.set(type, pgpUnwrapper(systemGpg(ctx.env, (...a) => childProcess().spawn(...a))));
         else cache.set(type, null);
       }
       return cache.get(type) ?? null;
@@ -55,5 +55,5 @@ export function buildKeyring(ctx: FileCtx): Keyring {
 
 /** A master key for a recipient of the given type. */
 export function masterKeyFor(ctx: FileCtx, type: "age" | "pgp", id: string): MasterKey {
-  return type === "age" ? ageMasterKey(id) : pgpMasterKey(id, systemGpg(ctx.env, spawn), ctx.now);
+  return type === "age" ? ageMasterKey(id) : pgpMasterKey(id, systemGpg(ctx.env, (...a) => childProcess().spawn(...a)), ctx.now);
 }
