@@ -8,6 +8,7 @@
  * the whole payload is. The C2SP CCTV vectors (test/unit/keys/age/format.test.ts) check each rule.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { bech32 } from "@scure/base";
 import { HushError } from "../../errors.js";
 
 /** Which stage of reading an age file failed (the CCTV `expect` classes). */
@@ -299,4 +300,14 @@ export async function decryptAgeFileDetailed(file: Uint8Array, identities: reado
 /** A fresh random 16-byte file key. */
 export function newFileKey(): Uint8Array {
   return new Uint8Array(randomBytes(FILE_KEY_SIZE));
+}
+
+/** Bech32 without the 90-character limit, as age uses it. Null on any decoding problem. */
+export function bech32Decode(s: string): { prefix: string; bytes: Uint8Array } | null {
+  try {
+    const { prefix, words } = bech32.decode(s as `${string}1${string}`, false);
+    return { prefix, bytes: bech32.fromWords(words) };
+  } catch {
+    return null;
+  }
 }

@@ -13,9 +13,8 @@
  * the key strings. `_typageHybrid` checks that shape at run time, so a typage upgrade that changes it
  * fails loudly instead of silently.
  */
-import { bech32 } from "@scure/base";
 import { HushError } from "../../errors.js";
-import { AgeFileError, FILE_KEY_SIZE, decodeRawBase64 } from "./format.js";
+import { AgeFileError, FILE_KEY_SIZE, bech32Decode, decodeRawBase64 } from "./format.js";
 import type { Stanza, StanzaIdentity } from "./format.js";
 
 /** The stanza type of the hybrid recipient. */
@@ -29,16 +28,6 @@ const ENC_SIZE = 1120;
 const SEED_SIZE = 32;
 /** A wrapped file key: 16 bytes + the ChaCha20-Poly1305 tag. */
 const BODY_SIZE = FILE_KEY_SIZE + 16;
-
-/** Bech32 without the 90-character limit; null on any decoding problem. */
-function bech32Decode(s: string): { prefix: string; bytes: Uint8Array } | null {
-  try {
-    const { prefix, words } = bech32.decode(s as `${string}1${string}`, false);
-    return { prefix, bytes: bech32.fromWords(words) };
-  } catch {
-    return null;
-  }
-}
 
 /** True when `s` is a well-formed `age1pq1…` recipient (lowercase Bech32, 1216 bytes). */
 export function isHybridRecipient(s: string): boolean {

@@ -1,10 +1,11 @@
 /**
  * SSH key parsing for the age ssh-ed25519 and ssh-rsa types: authorized_keys lines (recipients)
  * and private key files (identities). The `openssh-key-v1` container is parsed here; PKCS#1/PKCS#8
- * PEM files are handed to node:crypto. Encrypted OpenSSH keys are reported as such, unless a
- * passphrase is given (ssh-to-age): then they are decrypted as golang.org/x/crypto/ssh does
- * (bcrypt KDF via the bcrypt-pbkdf package — node:crypto has no Blowfish and we do not hand-write
- * one — and aes256-ctr or aes256-cbc). Errors never contain key bytes.
+ * PEM files are handed to node:crypto. Encrypted keys are reported as such, unless a passphrase is
+ * given (ssh-to-age, or the prompt when a stanza for the key turns up): then `openssh-key-v1` is
+ * decrypted as golang.org/x/crypto/ssh does (bcrypt KDF via the bcrypt-pbkdf package — node:crypto
+ * has no Blowfish and we do not hand-write one — and aes256-ctr or aes256-cbc), and legacy PEM
+ * encryption (Proc-Type/DEK-Info) or encrypted PKCS#8 by node:crypto. Errors never contain key bytes.
  */
 import { createDecipheriv, createPrivateKey, createPublicKey, createHash } from "node:crypto";
 import type { KeyObject } from "node:crypto";
@@ -220,21 +221,25 @@ function parseOpenSshContainer(bytes: Uint8Array, passphrase?: string): ParsedSs
 }
 
 /**
- * Parses an SSH private key file: `openssh-key-v1` (what ssh-keygen writes), or an unencrypted
- * PKCS#1/PKCS#8 PEM RSA or Ed25519 key. With a `passphrase`, an encrypted `openssh-key-v1` key
- * (bcrypt KDF, aes256-ctr/aes256-cbc) is decrypted; without one it is reported as encrypted.
+ * Parses an SSH private key file: `openssh-key-v1` (what ssh-keygen writes), or a PKCS#1/PKCS#8 PEM
+ * RSA or Ed25519 key. With a `passphrase`, an encrypted key is decrypted: `openssh-key-v1` (bcrypt KDF,
+ * aes256-ctr/aes256-cbc) here, legacy PEM encryption and encrypted PKCS#8 by node:crypto; without one
+ * it is reported as encrypted.
  * @returns the key, or `{encrypted: true}` with the public key when the file is passphrase-protected
  * @throws HushError KEY_FORMAT for anything else, and for a wrong passphrase
  */
 export function parseSshPrivateKey(text: string, passphrase?: string): ParsedSshPrivateKey {
   const openssh = pemBody(text, "OPENSSH PRIVATE KEY");
   if (openssh !== null) return parseOpenSshContainer(openssh, passphrase);
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) return { encrypted: true, publicKey: null };
-  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)) throw malformed("private key: not a PEM private key");
+  const pemEncrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
+  if (pemEncrypted && passphrase === undefined) return { encrypted: true, publicKey: null };
+  if (!/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text)) throw malformed("private key: not a PEM private key");
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: text, format: "pem" });
+    // legacy PEM encryption (DEK-Info) and encrypted PKCS#8 are OpenSSL's own formats: node:crypto opens both
+    key = createPrivateKey(pemEncrypted ? { key: text, format: "pem", passphrase: passphrase ?? "" } : { key: text, format: "pem" });
   } catch {
+    if (pemEncrypted) throw new HushError("KEY_FORMAT", "ssh private key decryption failed: incorrect passphrase");
     throw malformed("private key");
   }
   const jwk = key.export({ format: "jwk" });

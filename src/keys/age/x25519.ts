@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from "node:crypto";
 import { bech32 } from "@scure/base";
 import { HushError } from "../../errors.js";
-import { AgeFileError, decodeRawBase64, encodeRawBase64, hkdf32, unwrapFileKey, wrapFileKey } from "./format.js";
+import { AgeFileError, bech32Decode, decodeRawBase64, encodeRawBase64, hkdf32, unwrapFileKey, wrapFileKey } from "./format.js";
 import type { Stanza, StanzaIdentity } from "./format.js";
 
 // PKCS#8 and SPKI encodings of an X25519 key are these prefixes followed by the 32 raw bytes.
@@ -48,16 +48,6 @@ export function x25519Base(scalar: Uint8Array): Uint8Array {
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: "der", type: "pkcs8" });
   const der = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   return new Uint8Array(der.subarray(SPKI_PREFIX.length));
-}
-
-/** Bech32 without the 90-character limit, as age uses it. Null on any decoding problem. */
-function bech32Decode(s: string): { prefix: string; bytes: Uint8Array } | null {
-  try {
-    const { prefix, words } = bech32.decode(s as `${string}1${string}`, false);
-    return { prefix, bytes: bech32.fromWords(words) };
-  } catch {
-    return null;
-  }
 }
 
 /** Decodes an `age1…` recipient to its 32-byte point. @throws HushError KEY_FORMAT */

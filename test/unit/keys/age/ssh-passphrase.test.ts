@@ -11,15 +11,21 @@ import { ageDecryptArmored, ageEncryptArmored, loadAgeIdentities, parseAgeRecipi
 import { requirePeer } from "../../../helpers/peers.js";
 
 describe("passphrase-protected ssh identities", () => {
-  for (const type of ["ed25519", "rsa"]) {
-    it(`asks for the passphrase of a ${type} key only when its stanza appears`, async (t) => {
+  // ssh-keygen's own format for both types, and the PEM forms an RSA key can also have: legacy PEM
+  // encryption (Proc-Type: 4,ENCRYPTED, what `ssh-keygen -m PEM` writes; age and sops read it through
+  // x/crypto/ssh) and encrypted PKCS#8 (`-m PKCS8`)
+  for (const [type, format] of [["ed25519", "RFC4716"], ["rsa", "RFC4716"], ["rsa", "PEM"], ["rsa", "PKCS8"]] as const) {
+    it(`asks for the passphrase of a ${type} key (${format === "RFC4716" ? "openssh-key-v1" : format}) only when its stanza appears`, async (t) => {
       const keygen = requirePeer(t, "ssh-keygen");
       if (keygen === null) return;
       const dir = mkdtempSync(join(tmpdir(), "hush-sshpass-"));
       try {
         const key = join(dir, "id");
-        const r = spawnSync(keygen, ["-q", "-t", type, ...(type === "rsa" ? ["-b", "2048"] : []), "-N", "correct horse", "-f", key, "-C", "t"]);
+        const r = spawnSync(keygen, ["-q", "-t", type, ...(type === "rsa" ? ["-b", "2048"] : []), "-m", format, "-N", "correct horse", "-f", key, "-C", "t"]);
         assert.equal(r.status, 0);
+        const head = readFileSync(key, "utf8");
+        if (format === "PEM") assert.match(head, /Proc-Type: 4,ENCRYPTED/);
+        if (format === "PKCS8") assert.match(head, /BEGIN ENCRYPTED PRIVATE KEY/);
         const pub = readFileSync(`${key}.pub`, "utf8").trim();
         const payload = new Uint8Array(32).fill(7);
         const armored = await ageEncryptArmored(parseAgeRecipient(pub), payload);
