@@ -37,6 +37,13 @@ interface LoadedConfig {
   config: SopsConfig;
 }
 
+/**
+ * Parsed configs of this process by path, with the text they came from. A command asks for the config
+ * more than once (the store's indent, then the creation rule), and a bulk run once or twice per file:
+ * the same text is parsed once, and its warnings are printed once.
+ */
+const parsed = new Map<string, { text: string; result: ReturnType<typeof loadConfig> }>();
+
 /** Finds and loads `.sops.yaml` (or --config / SOPS_CONFIG). Null when there is none. @throws HushError CONFIG */
 export function loadConfigFor(ctx: FileCtx, configPath: string | undefined): LoadedConfig | null {
   const found = findConfig(ctx.cwd, ctx.env, configPath);
@@ -47,16 +54,24 @@ export function loadConfigFor(ctx: FileCtx, configPath: string | undefined): Loa
       throw new HushError("CONFIG", "error loading config: cannot read the config file", { file: found.displayPath ?? found.path });
     }
   }
-  for (const w of found.warnings) ctx.warn(w);
-  if (found.path === null) return null;
+  if (found.path === null) {
+    for (const w of found.warnings) ctx.warn(w);
+    return null;
+  }
   let text: string;
   try {
     text = readFileSync(found.path, "utf8");
   } catch {
     throw new HushError("CONFIG", "error loading config: cannot read the file", { file: found.path });
   }
-  const r = loadConfig(text);
-  for (const w of r.warnings) ctx.warn(`${found.path}: ${w}`);
+  let hit = parsed.get(found.path);
+  if (hit === undefined || hit.text !== text) {
+    hit = { text, result: loadConfig(text) };
+    parsed.set(found.path, hit);
+    for (const w of found.warnings) ctx.warn(w);
+    for (const w of hit.result.warnings) ctx.warn(`${found.path}: ${w}`);
+  }
+  const r = hit.result;
   const fatal = r.errors.filter((p) => p.fatal !== false);
   if (fatal.length > 0)
     throw new HushError("CONFIG", `error loading config: ${formatProblem(fatal[0]!)}`, {
