@@ -17,7 +17,7 @@ import { runSshToAge } from "./commands/ssh-to-age.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets", "git", "audit-history"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets", "git", "audit-history", "groups"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -95,6 +95,8 @@ async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
   if (argv[0] === "scan") return (await import("./commands/scan.js")).runScan(ctx, argv.slice(1));
   if (argv[0] === "git") return (await import("./commands/git.js")).runGit(ctx, argv.slice(1));
   if (argv[0] === "audit-history") return (await import("./commands/audit-history.js")).runAuditHistory(ctx, argv.slice(1));
+  // groups takes repeatable key flags and -f for --file (sops), so it parses its argv itself
+  if (argv[0] === "groups") return (await import("./commands/groups.js")).runGroups(ctx, argv.slice(1));
   let cmd = argv[0] !== undefined && COMMANDS.has(argv[0]) ? argv[0] : undefined;
   let { flags, positionals } = parseFlags(cmd === undefined ? argv : argv.slice(1));
   if (cmd === undefined && positionals[0] !== undefined && COMMANDS.has(positionals[0])) {

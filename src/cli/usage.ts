@@ -12,6 +12,8 @@ Usage:
   hush rotate -i FILE... | --all  rotate many files in parallel, each written atomically
   hush updatekeys [-y] FILE...    re-wrap the data key for the recipients .sops.yaml names now
   hush updatekeys [-y] --all      the same for every encrypted file a creation rule matches
+  hush groups add --file FILE [--age R]... [--pgp FP]... [-i]   add a key group (Shamir: --shamir-secret-sharing-threshold N)
+  hush groups delete --file FILE [-i] INDEX   remove key group INDEX (from 0), re-wrap for the others
   hush validate [FILE...]         every encrypted file decrypts and has the recipients its rule names
   hush keys [--json]              the identities this machine can decrypt with, and their sources
   hush filestatus FILE            {"encrypted":true|false}
@@ -62,6 +64,23 @@ Examples:
   hush export --format docker secrets.yaml | docker compose --env-file /dev/stdin up -d
   hush scan --git --format sarif > hush.sarif
   alias sops=hush
+`;
+
+/** `hush groups --help`. */
+export const GROUPS_USAGE = `Usage:
+  hush groups add --file FILE [--age R]... [--pgp FP]... [-i] [--shamir-secret-sharing-threshold N]
+  hush groups delete --file FILE [-i] [--shamir-secret-sharing-threshold N] INDEX
+
+Add a key group to an encrypted file, or delete group INDEX (numbered from 0, in file order), as
+sops groups does. The data key stays the same and is wrapped again for every key in every group;
+with more than one group each group gets a Shamir share, and N of them open the file (0 or unset
+with several groups: all of them). Values, the MAC and lastmodified are not touched. A key from
+each remaining group that the threshold needs must be at hand. The file is printed, or written
+back in place with -i. --age takes one recipient or a comma-separated list and may repeat.
+
+Examples:
+  hush groups add -f secrets.yaml --age age1… --age age1… -i --shamir-secret-sharing-threshold 2
+  hush groups delete -f secrets.yaml -i 1
 `;
 
 /** `hush run --help`. */

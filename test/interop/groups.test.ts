@@ -116,4 +116,68 @@ describe("interop: key groups with Shamir 2-of-3", { skip, concurrency: 4 }, () 
       assert.equal(k3.code, 128, describeRun("removed group's key no longer helps", k3));
     }
   });
+
+  it("groups add / delete by either tool leave a file the other opens, values, MAC and lastmodified untouched", async () => {
+    type Meta = { sops: { key_groups?: unknown[]; age?: unknown[]; shamir_threshold?: number; mac: string; lastmodified: string } };
+    const meta = (rel: string): Meta["sops"] => (parse(box.read(rel).toString()) as Meta).sops;
+    const values = (rel: string): unknown => {
+      const doc = parse(box.read(rel).toString()) as Record<string, unknown>;
+      delete doc["sops"];
+      return doc;
+    };
+    const k1 = keys[0] as AgeKey;
+    const k2 = keys[1] as AgeKey;
+    const k3 = keys[2] as AgeKey;
+    for (const [tool, peerTool] of [["hush", "sops"], ["sops", "hush"]] as const) {
+      // one group (k1), then add group k2 (threshold 0: both needed), then add k3 with threshold 2 -> 2-of-3
+      const dir = `grp-${tool}`;
+      box.write(`${dir}/in.yaml`, INPUT);
+      const e = await box.tool(peerTool, ["encrypt", "--age", k1.recipient, "--output", "f.yaml", "in.yaml"], { cwd: dir });
+      assert.equal(e.code, 0, describeRun(`${peerTool} encrypt`, e));
+      const before = meta(`${dir}/f.yaml`);
+      const beforeValues = values(`${dir}/f.yaml`);
+      const a1 = await box.tool(tool, ["groups", "add", "--file", "f.yaml", "--age", k2.recipient, "-i"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: k1.file } });
+      assert.equal(a1.code, 0, describeRun(`${tool} groups add`, a1));
+      assert.equal(a1.stdout.length, 0, "-i prints nothing");
+      assert.equal(meta(`${dir}/f.yaml`).key_groups?.length, 2);
+      const both = box.keyFile(`${dir}/k12.txt`, [k1, k2]);
+      for (const [env, want] of [[k1.file, 128], [k2.file, 128], [both, 0]] as const) {
+        const r = await box.tool(peerTool, ["decrypt", "f.yaml"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: env } });
+        assert.equal(r.code, want, describeRun(`${peerTool} decrypt after ${tool} groups add (2 groups, all needed)`, r));
+        if (want === 0) assert.equal(r.stdout.toString(), INPUT);
+      }
+      const a2 = await box.tool(tool, ["groups", "add", "-f", "f.yaml", "--age", k3.recipient, "--shamir-secret-sharing-threshold", "2", "-i"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: both } });
+      assert.equal(a2.code, 0, describeRun(`${tool} groups add (threshold 2)`, a2));
+      const after = meta(`${dir}/f.yaml`);
+      assert.equal(after.key_groups?.length, 3);
+      assert.equal(after.shamir_threshold, 2);
+      assert.equal(after.mac, before.mac, "the MAC is not touched");
+      assert.equal(after.lastmodified, before.lastmodified, "lastmodified is not touched");
+      assert.deepEqual(values(`${dir}/f.yaml`), beforeValues, "every value keeps its ciphertext");
+      const pair13 = box.keyFile(`${dir}/k13.txt`, [k1, k3]);
+      for (const [env, want] of [[pair13, 0], [k3.file, 128]] as const) {
+        const r = await box.tool(peerTool, ["decrypt", "f.yaml"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: env } });
+        matrix.set("groups add 1→3, 2-of-3", `${tool}→${peerTool} ${want === 0 ? "keys 13" : "key 3 alone"}`, r.code === want);
+        assert.equal(r.code, want, describeRun(`${peerTool} decrypt after ${tool} groups add (2-of-3)`, r));
+        if (want === 0) assert.equal(r.stdout.toString(), INPUT);
+      }
+      // delete group 1 (k2): k1 and k3 remain, 2 of 2
+      const d = await box.tool(tool, ["groups", "delete", "--file", "f.yaml", "1"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: pair13 } });
+      assert.equal(d.code, 0, describeRun(`${tool} groups delete`, d));
+      box.write(`${dir}/d.yaml`, d.stdout);
+      assert.equal(meta(`${dir}/d.yaml`).key_groups?.length, 2);
+      const r = await box.tool(peerTool, ["decrypt", "d.yaml"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: pair13 } });
+      matrix.set("groups delete 3→2", `${tool}→${peerTool}`, r.code === 0 && r.stdout.toString() === INPUT);
+      assert.equal(r.code, 0, describeRun(`${peerTool} decrypt after ${tool} groups delete`, r));
+      assert.equal(r.stdout.toString(), INPUT);
+      const only2 = await box.tool(peerTool, ["decrypt", "d.yaml"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: box.keyFile(`${dir}/k23.txt`, [k2, k3]) } });
+      assert.equal(only2.code, 128, describeRun("the deleted group's key no longer helps", only2));
+      // deleting down to one group with threshold 2 is refused by both, and the file is not changed
+      const bytes = box.read(`${dir}/d.yaml`);
+      const x = await box.tool(tool, ["groups", "delete", "-f", "d.yaml", "-i", "0"], { cwd: dir, env: { SOPS_AGE_KEY_FILE: pair13 } });
+      assert.notEqual(x.code, 0, describeRun(`${tool} groups delete below the threshold`, x));
+      assert.match(x.stderr.toString(), /Shamir threshold/);
+      assert.ok(box.read(`${dir}/d.yaml`).equals(bytes), "file unchanged");
+    }
+  });
 });

@@ -4,13 +4,13 @@
  */
 import { HushError } from "../../errors.js";
 import { newDataKey, openDocument, readEncrypted, rewrapDocument, sealDocument, wrapDataKey, type OpenedDocument } from "../../engine/index.js";
-import { keyEntryId } from "../../keys/master-key.js";
+import { keyEntryId, type MasterKey } from "../../keys/master-key.js";
 import type { Metadata } from "../../stores/metadata.js";
 import type { Store } from "../../stores/store.js";
 import { Comment, getPath, isList, isMap, parseTreePath, setPath, Timestamp, unsetPath, type PathPart, type TreeMap, type Value } from "../../tree/index.js";
 import { absPath, pickStore, readUserFile, type FileCtx } from "./context.js";
 import { extractValue } from "./extract.js";
-import { buildKeyring } from "./keyring.js";
+import { buildKeyring, masterKeyFor } from "./keyring.js";
 import { masterKeysForEntries, resolvePlan, storeIndent, type PlanFlags, type Plan } from "./plan.js";
 import { HUSH_SOPS_VERSION } from "./version.js";
 
@@ -304,6 +304,51 @@ export async function updateKeys(
   const ord = order(o, ctx);
   const indent = o.indent ?? storeIndent(ctx, input, o.configPath);
   return rewrapDocument(input, parsed, buildKeyring(ctx), plan.groups, threshold, {
+    randomBytes: ctx.randomBytes,
+    file: o.file,
+    ...(indent === undefined ? {} : { indent }),
+    ...(ord === undefined ? {} : { decryptionOrder: ord }),
+  });
+}
+
+/** What `groups add` / `groups delete` change: one group appended, or the group at an index removed. */
+export type GroupChange = { add: { age: readonly string[]; pgp: readonly string[] } } | { deleteIndex: number };
+
+/**
+ * `groups add` / `groups delete` (sops cmd/sops/subcommand/groups): the data key, re-wrapped for the
+ * file's key groups with one group added or removed. Every key in every group is wrapped again (with
+ * several groups, each gets a new Shamir share); values, MAC and lastmodified stay as they are.
+ * `shamirThreshold` (when given and not 0) replaces the file's; 0 with several groups means all of them.
+ * @throws HushError NO_DECRYPTION_KEY, KEY_GROUPS, NO_KEYS (kms & co. entries), GENERIC (no such group,
+ *   or a threshold the remaining groups cannot meet)
+ */
+export async function changeGroups(ctx: FileCtx, o: InputOptions & { file: string; change: GroupChange; shamirThreshold?: number; decryptionOrder?: string }): Promise<Uint8Array> {
+  const { input, output } = stores(o);
+  const parsed = readEncrypted(readUserFile(ctx, o.file), input, o.file);
+  const groups = await masterKeysForEntries(ctx, parsed.metadata.keyGroups, { addAge: [], rmAge: [], addPgp: [], rmPgp: [] });
+  const c = o.change;
+  if ("add" in c) {
+    const split = (xs: readonly string[]): string[] => xs.flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "");
+    // sops builds the new group pgp first, then age (and the cloud key types in between)
+    groups.push([...split(c.add.pgp).map((f) => masterKeyFor(ctx, "pgp", f.replace(/\s/g, ""))), ...split(c.add.age).map((r) => masterKeyFor(ctx, "age", r))]);
+    if ((groups.at(-1) as MasterKey[]).length === 0) throw new HushError("KEY_GROUPS", "the new key group has no keys", { file: o.file, hints: ["name them with --age and/or --pgp"] });
+  } else {
+    if (c.deleteIndex >= groups.length)
+      throw new HushError("GENERIC", `there is no key group ${c.deleteIndex}: the file has ${groups.length} (numbered from 0)`, { file: o.file });
+    groups.splice(c.deleteIndex, 1);
+  }
+  const threshold = o.shamirThreshold !== undefined && o.shamirThreshold !== 0 ? o.shamirThreshold : parsed.metadata.shamirThreshold;
+  if ("deleteIndex" in c && groups.length < threshold)
+    throw new HushError(
+      "GENERIC",
+      `removing this key group will make the Shamir threshold impossible to satisfy: Shamir threshold is ${threshold}, but we only have ${groups.length} key groups`,
+      { file: o.file, hints: ["lower it in the same step with --shamir-secret-sharing-threshold"] },
+    );
+  if (groups.length > 1 && threshold > groups.length)
+    throw new HushError("KEY_GROUPS", `a Shamir threshold of ${threshold} needs at least ${threshold} key groups; the file would have ${groups.length}`, { file: o.file });
+  const ord = order(o, ctx);
+  const indent = o.indent ?? storeIndent(ctx, output, o.configPath);
+  return rewrapDocument(output, parsed, buildKeyring(ctx), groups, threshold, {
     randomBytes: ctx.randomBytes,
     file: o.file,
     ...(indent === undefined ? {} : { indent }),
