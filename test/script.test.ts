@@ -70,6 +70,8 @@ function runScript(file: string, work: string, log: string[]): void {
   }
   const env = baseEnv(work);
   let last: Last | undefined;
+  // `cd DIR` (as in Go's testscript): the directory later commands run in and file names resolve from
+  let cwd = work;
   let stdin: Buffer | undefined;
   const lines = parseScript(archive.comment);
 
@@ -85,7 +87,7 @@ function runScript(file: string, work: string, log: string[]): void {
     }
     const args = line.args.map((w) => expandWord(w, env));
     log.push(`> ${line.source}`);
-    const path = (name: string): string => resolve(work, name);
+    const path = (name: string): string => resolve(cwd, name);
     const content = (name: string): Buffer => {
       if (name === "stdout" || name === "stderr") {
         if (last === undefined) fail(`no command has run yet, so there is no ${name}`);
@@ -109,7 +111,7 @@ function runScript(file: string, work: string, log: string[]): void {
           if (found === null) fail(`${argv[0]} not found in PATH or ${GO_BIN}`);
           argv[0] = found!;
         }
-        const r = spawnSync(argv[0]!, argv.slice(1), { cwd: work, env, input: stdin ?? "", timeout: 120_000, maxBuffer: 64 << 20 });
+        const r = spawnSync(argv[0]!, argv.slice(1), { cwd, env, input: stdin ?? "", timeout: 120_000, maxBuffer: 64 << 20 });
         stdin = undefined;
         if (r.error !== undefined) fail(`could not run: ${r.error.message}`);
         last = { stdout: r.stdout, stderr: r.stderr, exitCode: r.status ?? 128 };
@@ -153,6 +155,13 @@ function runScript(file: string, work: string, log: string[]): void {
           env[a.slice(0, eq)] = a.slice(eq + 1);
         }
         break;
+      case "cd": {
+        want(1, "cd DIR");
+        const to = path(args[0]!);
+        if (!existsSync(to) || !statSync(to).isDirectory()) fail(`${args[0]} is not a directory`);
+        cwd = to;
+        break;
+      }
       case "envfile": {
         // `envfile KEY FILE`: KEY = FILE's text without its trailing newline, so a generated value (a
         // recipient from `hush keygen -y`) can be passed as an argument: `hush rotate --add-age $KEY f`.

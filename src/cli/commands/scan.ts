@@ -6,7 +6,7 @@
  * that 1 always means "found".
  */
 import { parseArgs } from "node:util";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { EXIT_CODES, HushError } from "../../errors.js";
 import { writeFileAtomic } from "../../sys/atomic-write.js";
 import { HUSH_VERSION, type FileCtx } from "../../workflows/files/index.js";
@@ -116,9 +116,13 @@ async function scan(ctx: FileCtx, args: readonly string[]): Promise<number> {
   if (o.writeBaseline !== undefined) config = { ...config, baseline: new Set() }; // a new baseline lists everything found now
   const bar = progressBar(o.progress && process.stderr.isTTY === true, o.git ? "commits" : "files");
   let findings;
+  // the directory the findings' paths are relative to
+  let base = resolve(ctx.cwd);
   try {
     if (o.git) {
-      findings = (await scanGit(ctx.cwd, o.rest, config, bar.update)).findings;
+      const g = await scanGit(ctx.cwd, o.rest, config, bar.update);
+      findings = g.findings;
+      base = g.root;
     } else {
       const r = scanPaths(ctx.cwd, o.rest, config, bar.update);
       findings = r.findings;
@@ -130,7 +134,8 @@ async function scan(ctx: FileCtx, args: readonly string[]): Promise<number> {
   }
   if (o.writeBaseline !== undefined) {
     const path = resolve(ctx.cwd, o.writeBaseline);
-    const rel = (f: string): string => f;
+    // paths relative to the baseline's own directory, so it works from wherever hush scan runs next
+    const rel = (f: string): string => relative(dirname(path), resolve(base, f)).split(sep).join("/");
     await writeFileAtomic(path, formatBaseline(findings.map((f) => ({ file: rel(f.file), ruleId: f.ruleId, fingerprint: f.fingerprint }))));
     writeStderr(`hush: wrote ${findings.length} finding${findings.length === 1 ? "" : "s"} to ${relative(ctx.cwd, path) || o.writeBaseline}`);
     return 0;

@@ -4,6 +4,7 @@
  * entry per line, so diffs of the file in git stay readable.
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { HushError } from "../../errors.js";
 
 /** One accepted finding. */
@@ -13,11 +14,12 @@ export interface BaselineEntry {
   fingerprint: string;
 }
 
-/** The set key of a finding in a baseline. */
+/** The set key of a finding in a baseline: its file as an absolute path, and the secret's fingerprint. */
 export const baselineKey = (file: string, fingerprint: string): string => `${file}\0${fingerprint}`;
 
 /**
- * Reads a baseline file. A missing file is an empty baseline only when `missingOk`.
+ * Reads a baseline file (its paths are relative to its own directory) into absolute-path keys. A missing
+ * file is an empty baseline only when `missingOk`.
  * @throws HushError READ_INPUT (unreadable), CONFIG (not a hush baseline)
  */
 export function readBaseline(path: string, display: string, missingOk: boolean): Set<string> {
@@ -41,7 +43,7 @@ export function readBaseline(path: string, display: string, missingOk: boolean):
   findings.forEach((f: unknown, i) => {
     const e = f as Partial<BaselineEntry> | null;
     if (typeof e?.file !== "string" || typeof e.fingerprint !== "string") throw new HushError("CONFIG", `findings[${i}]: needs "file" and "fingerprint"`, { file: display });
-    out.add(baselineKey(e.file, e.fingerprint));
+    out.add(baselineKey(resolve(dirname(path), e.file), e.fingerprint));
   });
   return out;
 }

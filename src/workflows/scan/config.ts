@@ -71,8 +71,13 @@ export interface ScanConfig {
   readonly maxFileSize: number;
   /** Absolute path of the baseline file from `scan.baseline`, or null. */
   readonly baselinePath: string | null;
-  /** Accepted findings (`baselineKey(file, fingerprint)`), from `scan.baseline` or `--baseline`. */
+  /**
+   * Accepted findings (`baselineKey(absolute file, fingerprint)`), from `scan.baseline` or `--baseline`.
+   * A baseline file records paths relative to its own directory, so it works from any directory.
+   */
   readonly baseline: ReadonlySet<string>;
+  /** The absolute directory the `file` of a finding is relative to (where `hush scan` runs; the repository root for --git and the guard). */
+  readonly pathBase: string;
   /** Absolute path of the hush.yaml read, or null when none was found. */
   readonly configFile: string | null;
   /** The directory allowlist paths are relative to (hush.yaml's directory, else the cwd). */
@@ -110,6 +115,8 @@ export function makeScanConfig(o: {
   baseline?: ReadonlySet<string>;
   configFile?: string | null;
   root: string;
+  /** Default: `root`. */
+  pathBase?: string;
 }): ScanConfig {
   const disabled = new Set(o.disabledRules ?? []);
   const rules = [...BUILTIN_RULES.filter((r) => !disabled.has(r.id)), ...(o.extraRules ?? []).filter((r) => !disabled.has(r.id))];
@@ -124,6 +131,7 @@ export function makeScanConfig(o: {
     baseline: o.baseline ?? new Set(),
     configFile: o.configFile ?? null,
     root: o.root,
+    pathBase: o.pathBase ?? o.root,
   };
 }
 
@@ -274,14 +282,14 @@ export function parseScanConfig(text: string, file: string): ScanConfig {
  */
 export function loadScanConfig(cwd: string, explicitFile?: string): ScanConfig {
   const file = explicitFile === undefined ? findHushConfig(cwd) : resolve(cwd, explicitFile);
-  if (file === null) return makeScanConfig({ root: resolve(cwd) });
+  if (file === null) return makeScanConfig({ root: resolve(cwd), pathBase: resolve(cwd) });
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     throw new HushError("READ_INPUT", `cannot read config: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: explicitFile ?? file });
   }
-  return parseScanConfig(text, file);
+  return { ...parseScanConfig(text, file), pathBase: resolve(cwd) };
 }
 
 /** `config` with the baseline read from `path` instead (`--baseline FILE`; the file must exist). */

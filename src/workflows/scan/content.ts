@@ -9,6 +9,7 @@ import type { ScanConfig } from "./config.js";
 import { matchText, type RawMatch } from "./engine.js";
 import { fingerprint, redact } from "./redact.js";
 import { baselineKey } from "./baseline.js";
+import { resolve } from "node:path";
 
 /** One secret found. Never holds the secret itself. */
 export interface Finding {
@@ -142,7 +143,7 @@ export function findingsInText(file: string, text: string, config: ScanConfig, l
       if (config.stopwords.some((w) => low.includes(w))) continue;
     }
     const fp = fingerprint(m.secret);
-    if (config.baseline.size > 0 && config.baseline.has(baselineKey(file, fp))) continue;
+    if (config.baseline.size > 0 && config.baseline.has(baselineKey(resolve(config.pathBase, file), fp))) continue;
     out.push({ ruleId: m.rule.id, description: m.rule.description, file, line, column: col + 1, redacted: redact(m.secret), fingerprint: fp });
   }
   return out;

@@ -40,6 +40,7 @@ export function scanPaths(cwd: string, paths: readonly string[], config: ScanCon
     } else targets.push(p);
   }
   const result: FileScanResult = { findings: [], scanned: 0, tooLarge: [] };
+  const cfg = config.pathBase === resolve(cwd) ? config : { ...config, pathBase: resolve(cwd) };
   let done = 0;
   for (const t of targets) {
     onProgress?.(done++, targets.length);
@@ -64,7 +65,7 @@ export function scanPaths(cwd: string, paths: readonly string[], config: ScanCon
       throw new HushError("READ_INPUT", `cannot read: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: name });
     }
     result.scanned++;
-    result.findings.push(...scanContent(name, bytes, config));
+    result.findings.push(...scanContent(name, bytes, cfg));
   }
   onProgress?.(targets.length, targets.length);
   return result;

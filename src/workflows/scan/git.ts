@@ -14,7 +14,9 @@
  * Merge commits are attributed nothing (as `git log -p` without -m shows no diff for them).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { HushError } from "../../errors.js";
+import { baselineKey } from "./baseline.js";
 import type { ScanConfig } from "./config.js";
 import { decodeText, isBinary, isEncryptedFile, pathAllowed, findingsInText, type Finding } from "./content.js";
 
@@ -153,6 +155,16 @@ export interface GitScanResult {
   findings: Finding[];
   commits: number;
   blobs: number;
+  /** The directory the findings' paths are relative to: the work tree's top (the git dir for a bare repository). */
+  root: string;
+}
+
+/** The top of the work tree, or for a bare repository the git dir, or `cwd`. */
+function repoRoot(cwd: string): string {
+  const top = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" });
+  if (top.status === 0 && top.stdout.trim() !== "") return top.stdout.trim();
+  const gd = spawnSync("git", ["rev-parse", "--absolute-git-dir"], { cwd, encoding: "utf8" });
+  return gd.status === 0 && gd.stdout.trim() !== "" ? gd.stdout.trim() : resolve(cwd);
 }
 
 /**
@@ -163,6 +175,7 @@ export interface GitScanResult {
 export async function scanGit(cwd: string, range: readonly string[], config: ScanConfig, onProgress?: (done: number, total: number) => void): Promise<GitScanResult> {
   // git log lists newest first; scan oldest first so progress reads naturally
   const commits = listCommits(cwd, range).reverse();
+  const root = repoRoot(cwd);
   const firstPath = new Map<string, string>();
   const order: string[] = [];
   const commitEnd: number[] = []; // index into `order` after which commit i is fully scanned
@@ -219,12 +232,12 @@ export async function scanGit(cwd: string, range: readonly string[], config: Sca
       for (const { f, lineText } of h) {
         if (before !== undefined && before.has(lineText)) continue; // the line was already there
         const finding: Finding = { ...f, file: ch.path, commit: { sha: c.sha, author: c.author, date: c.date } };
-        if (config.baseline.size > 0 && config.baseline.has(`${finding.file}\0${finding.fingerprint}`)) continue;
+        if (config.baseline.size > 0 && config.baseline.has(baselineKey(resolve(root, finding.file), finding.fingerprint))) continue;
         findings.push(finding);
       }
     }
   }
-  return { findings, commits: commits.length, blobs: scanned };
+  return { findings, commits: commits.length, blobs: scanned, root };
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

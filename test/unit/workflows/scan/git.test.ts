@@ -6,7 +6,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { makeScanConfig } from "../../../../src/workflows/scan/index.js";
@@ -90,6 +90,19 @@ describe("scan --git", () => {
     assert.equal(t.status, 1);
     assert.match(t.stdout, new RegExp(`^config\\.py:2:13 generic-password Zq8…\\(13 chars\\) [0-9a-f]{16} ${c1.slice(0, 12)} Alice <alice@example\\.com> 2024-01-02T03:04:05\\+00:00\\n$`));
     assert.equal(t.stderr, ""); // no progress bar when stderr is not a terminal
+  });
+  it("writes a baseline of repository paths relative to the baseline's directory, usable from any directory", () => {
+    mkdirSync(join(dir, "sub"), { recursive: true });
+    const w = spawnSync(process.execPath, [HUSH, "scan", "--git", "--no-progress", "--write-baseline", "bl.json"], { cwd: join(dir, "sub"), encoding: "utf8", env });
+    assert.equal(w.status, 0, w.stderr);
+    const files = (JSON.parse(readFileSync(join(dir, "sub", "bl.json"), "utf8")) as { findings: { file: string }[] }).findings.map((f) => f.file).sort();
+    assert.deepEqual(files, ["../aws.ini", "../config.py", "../other.txt"]);
+    for (const [cwd, bl] of [[dir, "sub/bl.json"], [join(dir, "sub"), "bl.json"]] as const) {
+      const r = spawnSync(process.execPath, [HUSH, "scan", "--git", "--no-progress", "--baseline", bl], { cwd, encoding: "utf8", env });
+      assert.equal(r.status, 0, `from ${cwd}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, "");
+    }
+    rmSync(join(dir, "sub"), { recursive: true, force: true });
   });
   it("draws a progress bar of commits on a terminal, and none with --no-progress", (t) => {
     // util-linux script(1) gives the command a pseudo-terminal
