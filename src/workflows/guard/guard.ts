@@ -136,10 +136,11 @@ function brokenFixes(q: string): string[] {
  * The secret scanner of `hush scan` over staged added lines: built-in rules plus hush.yaml `scan:`
  * (allowlists, baseline, `hush:allow` comments), loaded on first use.
  */
-export function defaultScanner(cwd: string): StagedScanner {
+export function defaultScanner(cwd: string, repoRoot?: string): StagedScanner {
   let config: ReturnType<typeof loadScanConfig> | undefined;
   return (file, content, added) => {
-    config ??= loadScanConfig(cwd);
+    // staged paths are relative to the top of the work tree (what a baseline entry is resolved against)
+    config ??= repoRoot === undefined ? loadScanConfig(cwd) : { ...loadScanConfig(cwd), pathBase: repoRoot };
     return scanContent(file, content, config, added);
   };
 }
@@ -158,7 +159,7 @@ export async function guard(ctx: FileCtx, o: { scanner?: StagedScanner } = {}): 
   const files = stagedFiles(rgo);
   const byPath = new Map(files.map((f) => [f.path, f.content] as const));
   const findConfig = configFinder(rgo, root, byPath);
-  const scanner = o.scanner ?? defaultScanner(ctx.cwd);
+  const scanner = o.scanner ?? defaultScanner(ctx.cwd, root);
   const problems: GuardProblem[] = [];
   const notes: string[] = [];
   // Paths in messages and fix commands are relative to where the user runs git (the hook: the top level).
