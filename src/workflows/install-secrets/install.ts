@@ -16,10 +16,11 @@
  * DIR/etc when it has a passwd file, else /etc. hush mounts nothing (sops-nix mounts a ramfs/tmpfs at
  * the mount point): mount one yourself, or use a directory on a tmpfs such as /run.
  */
-import { constants as fsConstants, existsSync } from "node:fs";
+import { constants as fsConstants, existsSync, readFileSync } from "node:fs";
 import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, symlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { HushError } from "../../errors.js";
+import { x25519IdentityFromSshKey } from "../../keys/age/index.js";
 import { lookupGid, lookupUid } from "../../sys/users.js";
 import { valToString } from "../../tree/go-format.js";
 import { Comment, isList, isMap, type TreeMap, type Value } from "../../tree/index.js";
@@ -218,8 +219,36 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   }
 
   const env = { ...ctx.env };
-  if (m.ageKeyFile !== undefined) env["SOPS_AGE_KEY_FILE"] = rooted(m.ageKeyFile);
-  if (m.ageSshKeyPath !== undefined) env["SOPS_AGE_SSH_PRIVATE_KEY_FILE"] = rooted(m.ageSshKeyPath);
+  if (m.ageSshKeyPaths.length > 0 || m.ageKeyFile !== undefined) {
+    // sops-nix (importAgeSSHKeys): SOPS_AGE_KEY_FILE becomes a file of each ed25519 ssh key converted to an
+    // age X25519 identity (what `ssh-to-age` makes of the host key, the recipient .sops.yaml names), then
+    // the ageKeyFile's content. A key that cannot be read or converted is reported and skipped. hush keeps
+    // that list in memory (SOPS_AGE_KEY) instead of writing it next to the secrets.
+    const keys: string[] = [];
+    for (const p of m.ageSshKeyPaths) {
+      let text: string;
+      try {
+        text = readFileSync(rooted(p), "utf8");
+      } catch (e) {
+        ctx.warn(`cannot read ssh key '${p}': ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+        continue;
+      }
+      try {
+        keys.push(x25519IdentityFromSshKey(text));
+      } catch (e) {
+        ctx.warn(`cannot convert ssh key '${p}': ${e instanceof HushError ? e.message : "not an ed25519 key"}`);
+      }
+    }
+    if (m.ageKeyFile !== undefined) {
+      try {
+        keys.push(readFileSync(rooted(m.ageKeyFile), "utf8"));
+      } catch (e) {
+        throw new HushError("READ_INPUT", `cannot read keyfile: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: m.ageKeyFile });
+      }
+    }
+    env["SOPS_AGE_KEY"] = [...(ctx.env["SOPS_AGE_KEY"] === undefined ? [] : [ctx.env["SOPS_AGE_KEY"]]), ...keys].join("\n");
+    delete env["SOPS_AGE_KEY_FILE"];
+  }
   if (m.gnupgHome !== undefined) env["GNUPGHOME"] = rooted(m.gnupgHome);
   const values = await decryptAll({ ...ctx, env }, m, rooted, manifestFile);
   for (const r of resolved) r.value = values.get(r.name)!;

@@ -4,10 +4,10 @@
  * Supported: secrets[] {name, key, path, owner | uid, group | gid, sopsFile, format (yaml | json | dotenv
  * | ini | binary; "" = yaml), mode (octal string; missing = "0400"), restartUnits/reloadUnits (reported for
  * the secrets that changed; hush restarts nothing)}, secretsMountPoint, symlinkPath, keepGenerations, ageKeyFile (used as
- * SOPS_AGE_KEY_FILE), ageSshKeyPaths (one path, as SOPS_AGE_SSH_PRIVATE_KEY_FILE), gnupgHome (as GNUPGHOME),
+ * SOPS_AGE_KEY_FILE), ageSshKeyPaths (each ed25519 key converted to an age identity, as sops-nix does), gnupgHome (as GNUPGHOME),
  * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs and logging (accepted; hush mounts nothing).
  * Refused with a clear error: templates, placeholderBySecretName with templates, sshKeyPaths (ssh keys as
- * GPG keys), more than one ageSshKeyPaths entry. Every problem is collected with its JSON path.
+ * GPG keys). Every problem is collected with its JSON path.
  */
 import { HushError } from "../../errors.js";
 
@@ -38,7 +38,8 @@ export interface Manifest {
   symlinkPath: string;
   keepGenerations: number;
   ageKeyFile?: string;
-  ageSshKeyPath?: string;
+  /** ssh private keys whose ed25519 ones become age X25519 identities (sops-nix importAgeSSHKeys). */
+  ageSshKeyPaths: string[];
   gnupgHome?: string;
   userMode: boolean;
 }
@@ -91,12 +92,12 @@ export function parseManifest(text: string, file: string, runDir: string | undef
   }
   if (Array.isArray(m["templates"]) && m["templates"].length > 0) problems.push("templates: not supported by hush install-secrets (render them with hush deploy)");
   if (Array.isArray(m["sshKeyPaths"]) && m["sshKeyPaths"].length > 0) problems.push("sshKeyPaths: ssh keys as GPG keys are not supported; use ageSshKeyPaths");
-  let ageSsh: string | undefined;
+  const ageSsh: string[] = [];
   const agePaths = m["ageSshKeyPaths"];
-  if (Array.isArray(agePaths) && agePaths.length > 0) {
-    if (agePaths.length > 1) problems.push("ageSshKeyPaths: hush takes one ssh key (SOPS_AGE_SSH_PRIVATE_KEY_FILE)");
-    if (typeof agePaths[0] === "string") ageSsh = agePaths[0];
-    else problems.push("ageSshKeyPaths[0]: must be a string");
+  if (agePaths !== undefined && agePaths !== null && !Array.isArray(agePaths)) problems.push("ageSshKeyPaths: must be a list");
+  for (const [i, p] of (Array.isArray(agePaths) ? agePaths : []).entries()) {
+    if (typeof p === "string" && p !== "") ageSsh.push(p);
+    else problems.push(`ageSshKeyPaths[${i}]: must be a path`);
   }
   const secrets: ManifestSecret[] = [];
   const list = m["secrets"];
@@ -176,7 +177,7 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     keepGenerations: keep,
     userMode,
     ...(ageKeyFile === undefined || ageKeyFile === "" ? {} : { ageKeyFile }),
-    ...(ageSsh === undefined ? {} : { ageSshKeyPath: ageSsh }),
+    ageSshKeyPaths: ageSsh,
     ...(gnupgHome === undefined || gnupgHome === "" ? {} : { gnupgHome }),
   };
 }

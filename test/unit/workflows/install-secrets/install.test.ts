@@ -6,7 +6,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { x25519RecipientFromSshKey } from "../../../../src/keys/age/index.js";
+import { requirePeer } from "../../../helpers/peers.js";
 import { HushError } from "../../../../src/errors.js";
 import { encryptFile } from "../../../../src/workflows/files/index.js";
 import { installSecrets, parseManifest } from "../../../../src/workflows/install-secrets/index.js";
@@ -161,6 +164,38 @@ describe("install-secrets", () => {
     const f = await fixture();
     await assert.rejects(installSecrets(f.ctx, { manifest: f.manifest({ ageKeyFile: undefined }), root: f.root }), (e: unknown) => e instanceof HushError && e.code === "NO_DECRYPTION_KEY");
     assert.ok(!existsSync(join(f.root, "run/secrets")));
+  });
+
+  it("ageSshKeyPaths: an ed25519 host key opens files for its ssh-to-age recipient; other keys are reported and skipped", async (t) => {
+    const keygen = requirePeer(t, "ssh-keygen");
+    if (keygen === null) return;
+    const f = await fixture();
+    mkdirSync(join(f.root, "etc/ssh"), { recursive: true });
+    const pairs: [string, string][] = [["ed25519", "ssh_host_ed25519_key"], ["rsa", "ssh_host_rsa_key"]];
+    for (const [type, name] of pairs) {
+      const g: { status: number | null; stderr: Buffer } = spawnSync(keygen, ["-q", "-t", type, "-N", "", "-f", join(f.root, "etc/ssh", name), "-C", "host"]);
+      assert.equal(g.status, 0, String(g.stderr));
+    }
+    // the file is encrypted to the host key's age recipient only (what users put in .sops.yaml)
+    const recipient = await x25519RecipientFromSshKey(readFileSync(join(f.root, "etc/ssh/ssh_host_ed25519_key.pub"), "utf8"));
+    const plain = join(f.dir, "host.yaml");
+    writeFileSync(plain, "api_token: from-the-host-key\n");
+    writeFileSync(join(f.root, "nix/store/abc-secrets/host.yaml"), await encryptFile(f.ctx, { file: plain, age: recipient }));
+    const warnings: string[] = [];
+    f.ctx.warn = (m: string) => void warnings.push(m);
+    const run = join(f.dir, "xdg");
+    f.ctx.env = { ...f.ctx.env, XDG_RUNTIME_DIR: run };
+    const ssh = (n: string): string => join(f.root, "etc/ssh", n);
+    const m = f.manifest(
+      { ageKeyFile: undefined, ageSshKeyPaths: [ssh("ssh_host_rsa_key"), ssh("missing_key"), ssh("ssh_host_ed25519_key")], userMode: true, secretsMountPoint: "%r/secrets.d", symlinkPath: "%r/secrets" },
+      [{ name: "token", key: "api_token", path: "%r/secrets/token", sopsFile: join(f.root, "nix/store/abc-secrets/host.yaml"), format: "yaml", mode: "0400" }],
+    );
+    await installSecrets(f.ctx, { manifest: m });
+    assert.equal(readFileSync(join(run, "secrets/token"), "utf8"), "from-the-host-key");
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.match(warnings[0] ?? "", /cannot convert ssh key '.*ssh_host_rsa_key'/);
+    assert.match(warnings[1] ?? "", /cannot read ssh key '.*missing_key': ENOENT/);
+    assert.ok(!warnings.join("").includes("PRIVATE"), "no key material in a warning");
   });
 
   it("userMode installs as the caller without chown, with %r as $XDG_RUNTIME_DIR", async () => {
