@@ -6,9 +6,11 @@
  * 2. decrypt every secret into memory (each sops file once); a missing key is an error naming the
  *    secret and the key, and nothing on disk has changed yet;
  * 3. write a fresh generation `<secretsMountPoint>/<N+1>` (0751, root:keys), one file per secret with its
- *    mode and owner; on any failure the new generation is removed;
+ *    mode and owner, and each template rendered (placeholders → values) into `rendered/<name>`; on any
+ *    failure the new generation is removed;
  * 4. switch `symlinkPath` to it atomically (a symlink made under a temporary name, then renamed over);
- * 5. point each secret's `path` outside the mount at `<symlinkPath>/<name>` (same temp + rename);
+ * 5. point each secret's `path` outside the mount at `<symlinkPath>/<name>`, each template's at
+ *    `<symlinkPath>/rendered/<name>` (same temp + rename);
  * 6. prune generations older than keepGenerations (0 keeps all).
  *
  * `--root DIR` prefixes every absolute path of the manifest; symlink targets stay the paths as seen
@@ -56,6 +58,8 @@ interface Resolved extends ManifestSecret {
 }
 
 const utf8 = new TextEncoder();
+/** sops-nix's RenderedSubdir: where templates go inside a generation. */
+const RENDERED = "rendered";
 
 /** sops-nix's key lookup: `a/b/c` through nested mappings; the value must be a scalar. */
 function lookupKey(tree: TreeMap, key: string, s: ManifestSecret, manifestFile: string): Uint8Array {
@@ -191,24 +195,42 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   const me = process.getuid?.() ?? 0;
   const doChown = !m.userMode && me === 0;
 
-  const resolved: Resolved[] = [];
-  for (const s of m.secrets) {
+  /** uid and gid of a secret or template, checked against who may set them. */
+  const ownerOf = (what: string, s: { owner?: string; uid: number; group?: string; gid: number }): { uid: number; gid: number } => {
     let uid: number;
     let gid: number;
     try {
       uid = s.owner === undefined ? s.uid : lookupUid(s.owner, etc);
       gid = s.group === undefined ? s.gid : lookupGid(s.group, etc);
     } catch (e) {
-      throw e instanceof HushError ? new HushError("CONFIG", `secret ${JSON.stringify(s.name)}: ${e.message}`, { file: manifestFile, hints: e.hints }) : e;
+      throw e instanceof HushError ? new HushError("CONFIG", `${what}: ${e.message}`, { file: manifestFile, hints: e.hints }) : e;
     }
     if (!m.userMode && me !== 0 && (uid !== me || gid !== process.getgid?.())) {
-      throw new HushError("OWNER", `secret ${JSON.stringify(s.name)}: only root can install it as ${s.owner ?? uid}:${s.group ?? gid}`, {
+      throw new HushError("OWNER", `${what}: only root can install it as ${s.owner ?? uid}:${s.group ?? gid}`, {
         file: manifestFile,
         hints: ["run as root (as sops-nix does at activation), or set userMode: true to install as yourself without chown"],
       });
     }
+    return { uid, gid };
+  };
+  const resolved: Resolved[] = [];
+  for (const s of m.secrets) {
+    const { uid, gid } = ownerOf(`secret ${JSON.stringify(s.name)}`, s);
     resolved.push({ ...s, owner_: uid, group_: gid, value: new Uint8Array() });
   }
+  // templates go into <generation>/rendered/<name> (sops-nix's RenderedSubdir) and are linked like secrets
+  const templates = m.templates.map((t) => {
+    const { uid, gid } = ownerOf(`template ${JSON.stringify(t.name)}`, t);
+    let text = t.content;
+    if (text === undefined) {
+      try {
+        text = readFileSync(rooted(t.file ?? ""), "utf8");
+      } catch (e) {
+        throw new HushError("READ_INPUT", `template ${JSON.stringify(t.name)}: cannot read ${t.file}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: manifestFile });
+      }
+    }
+    return { t, text, uid, gid };
+  });
   let keysGid = 0;
   if (doChown) {
     try {
@@ -252,6 +274,29 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   if (m.gnupgHome !== undefined) env["GNUPGHOME"] = rooted(m.gnupgHome);
   const values = await decryptAll({ ...ctx, env }, m, rooted, manifestFile);
   for (const r of resolved) r.value = values.get(r.name)!;
+  for (const { t, text, uid, gid } of templates) {
+    // every placeholder replaced by its secret's bytes (sops-nix renderTemplate: strings.ReplaceAll), byte for byte
+    let out = Buffer.from(text, "utf8").toString("latin1");
+    for (const r of resolved.slice(0, m.secrets.length)) {
+      const ph = m.placeholderBySecretName[r.name];
+      if (ph !== undefined) out = out.split(Buffer.from(ph, "utf8").toString("latin1")).join(Buffer.from(r.value).toString("latin1"));
+    }
+    resolved.push({
+      name: `${RENDERED}/${t.name}`,
+      key: "",
+      path: t.path,
+      sopsFile: "",
+      format: "binary",
+      mode: t.mode,
+      uid: t.uid,
+      gid: t.gid,
+      restartUnits: t.restartUnits,
+      reloadUnits: t.reloadUnits,
+      owner_: uid,
+      group_: gid,
+      value: new Uint8Array(Buffer.from(out, "latin1")),
+    });
+  }
 
   try {
     return await materialise(m, resolved, rooted, keysGid, doChown);

@@ -5,9 +5,10 @@
  * | ini | binary; "" = yaml), mode (octal string; missing = "0400"), restartUnits/reloadUnits (reported for
  * the secrets that changed; hush restarts nothing)}, secretsMountPoint, symlinkPath, keepGenerations, ageKeyFile (used as
  * SOPS_AGE_KEY_FILE), ageSshKeyPaths (each ed25519 key converted to an age identity, as sops-nix does), gnupgHome (as GNUPGHOME),
- * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs and logging (accepted; hush mounts nothing).
- * Refused with a clear error: templates, placeholderBySecretName with templates, sshKeyPaths (ssh keys as
- * GPG keys). Every problem is collected with its JSON path.
+ * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs and logging (accepted; hush mounts nothing),
+ * templates[] {name, content | file, path, mode, owner | uid, group | gid, restartUnits/reloadUnits} with
+ * placeholderBySecretName (every secret's placeholder, replaced by its value in each template).
+ * Refused with a clear error: sshKeyPaths (ssh keys as GPG keys). Every problem is collected with its JSON path.
  */
 import { HushError } from "../../errors.js";
 
@@ -31,9 +32,28 @@ export interface ManifestSecret {
   reloadUnits: string[];
 }
 
+/** One template to render (sops-nix `sops.templates`): into `<generation>/rendered/<name>`, linked from `path`. */
+export interface ManifestTemplate {
+  name: string;
+  /** The text, with secrets' placeholders; or `file` to read it from. */
+  content?: string;
+  file?: string;
+  path: string;
+  owner?: string;
+  uid: number;
+  group?: string;
+  gid: number;
+  mode: number;
+  restartUnits: string[];
+  reloadUnits: string[];
+}
+
 /** The parts of the manifest hush uses. */
 export interface Manifest {
   secrets: ManifestSecret[];
+  templates: ManifestTemplate[];
+  /** Secret name → the placeholder string templates use for it (only checked when there are templates). */
+  placeholderBySecretName: Record<string, string>;
   secretsMountPoint: string;
   symlinkPath: string;
   keepGenerations: number;
@@ -46,6 +66,7 @@ export interface Manifest {
 
 const FORMATS = new Set(["yaml", "json", "dotenv", "ini", "binary"]);
 const SECRET_KEYS = new Set(["name", "key", "path", "owner", "uid", "group", "gid", "sopsFile", "format", "mode", "restartUnits", "reloadUnits"]);
+const TEMPLATE_KEYS = new Set(["name", "content", "file", "path", "owner", "uid", "group", "gid", "mode", "restartUnits", "reloadUnits"]);
 
 /** sops-nix's `%r` (runtime dir) and `%%` (a literal %) in user-mode paths. */
 export function replaceRuntimeDir(path: string, runDir: string): string {
@@ -90,7 +111,6 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     if (typeof k === "number" && Number.isInteger(k) && k >= 0) keep = k;
     else problems.push("keepGenerations: must be a whole number ≥ 0");
   }
-  if (Array.isArray(m["templates"]) && m["templates"].length > 0) problems.push("templates: not supported by hush install-secrets (render them with hush deploy)");
   if (Array.isArray(m["sshKeyPaths"]) && m["sshKeyPaths"].length > 0) problems.push("sshKeyPaths: ssh keys as GPG keys are not supported; use ageSshKeyPaths");
   const ageSsh: string[] = [];
   const agePaths = m["ageSshKeyPaths"];
@@ -99,6 +119,35 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     if (typeof p === "string" && p !== "") ageSsh.push(p);
     else problems.push(`ageSshKeyPaths[${i}]: must be a path`);
   }
+  /** The fields secrets and templates share: owner/group (or uid/gid), an octal mode, units. */
+  const common = (o: Record<string, unknown>, at: string) => {
+    const owner = str(o, "owner", at);
+    const group = str(o, "group", at);
+    const modeText = str(o, "mode", at) ?? "0400";
+    const mode = /^[0-7]{1,4}$/.test(modeText) ? parseInt(modeText, 8) : null;
+    if (mode === null) problems.push(`${at}mode: invalid octal mode ${JSON.stringify(modeText)}`);
+    const id = (k: "uid" | "gid"): number => {
+      const v = o[k];
+      if (v === undefined || v === null) return 0;
+      if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
+      problems.push(`${at}${k}: must be a whole number ≥ 0`);
+      return 0;
+    };
+    const units = (k: "restartUnits" | "reloadUnits"): string[] => {
+      const v = o[k];
+      if (v === undefined || v === null) return [];
+      if (Array.isArray(v) && v.every((u) => typeof u === "string")) return v as string[];
+      problems.push(`${at}${k}: must be a list of unit names`);
+      return [];
+    };
+    return { owner, group, mode, uid: id("uid"), gid: id("gid"), restartUnits: units("restartUnits"), reloadUnits: units("reloadUnits") };
+  };
+  const checkName = (name: string | undefined, at: string, seen: Set<string>): void => {
+    if (name === undefined) return;
+    if (seen.has(name)) problems.push(`${at}name: ${JSON.stringify(name)} appears twice`);
+    seen.add(name);
+    if (name.startsWith("/") || name.split("/").some((p) => p === ".." || p === "." || p === "")) problems.push(`${at}name: must be a relative path without . or .. parts`);
+  };
   const secrets: ManifestSecret[] = [];
   const list = m["secrets"];
   if (list !== undefined && list !== null && !Array.isArray(list)) problems.push("secrets: must be a list");
@@ -115,37 +164,11 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     const key = str(o, "key", at) ?? "";
     const path = str(o, "path", at, true);
     const sopsFile = str(o, "sopsFile", at, true);
-    const owner = str(o, "owner", at);
-    const group = str(o, "group", at);
+    const { owner, group, mode, uid, gid, restartUnits, reloadUnits } = common(o, at);
     const formatRaw = str(o, "format", at) ?? "";
     const format = (formatRaw === "" ? "yaml" : formatRaw) as SecretFormat;
     if (!FORMATS.has(format)) problems.push(`${at}format: unsupported format ${JSON.stringify(formatRaw)} (yaml, json, dotenv, ini, binary)`);
-    const modeText = str(o, "mode", at) ?? "0400";
-    const mode = /^[0-7]{1,4}$/.test(modeText) ? parseInt(modeText, 8) : null;
-    if (mode === null) problems.push(`${at}mode: invalid octal mode ${JSON.stringify(modeText)}`);
-    const id = (k: "uid" | "gid"): number => {
-      const v = o[k];
-      if (v === undefined || v === null) return 0;
-      if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
-      problems.push(`${at}${k}: must be a whole number ≥ 0`);
-      return 0;
-    };
-    const uid = id("uid");
-    const gid = id("gid");
-    const units = (k: "restartUnits" | "reloadUnits"): string[] => {
-      const v = o[k];
-      if (v === undefined || v === null) return [];
-      if (Array.isArray(v) && v.every((u) => typeof u === "string")) return v as string[];
-      problems.push(`${at}${k}: must be a list of unit names`);
-      return [];
-    };
-    const restartUnits = units("restartUnits");
-    const reloadUnits = units("reloadUnits");
-    if (name !== undefined) {
-      if (names.has(name)) problems.push(`${at}name: ${JSON.stringify(name)} appears twice`);
-      names.add(name);
-      if (name.startsWith("/") || name.split("/").some((p) => p === ".." || p === "." || p === "")) problems.push(`${at}name: must be a relative path without . or .. parts`);
-    }
+    checkName(name, at, names);
     if (name === undefined || path === undefined || sopsFile === undefined || mode === null || !FORMATS.has(format)) continue;
     secrets.push({
       name,
@@ -162,6 +185,52 @@ export function parseManifest(text: string, file: string, runDir: string | undef
       ...(group === undefined ? {} : { group }),
     });
   }
+  const templates: ManifestTemplate[] = [];
+  const tlist = m["templates"];
+  if (tlist !== undefined && tlist !== null && !Array.isArray(tlist)) problems.push("templates: must be a list");
+  const tnames = new Set<string>();
+  for (const [i, t] of (Array.isArray(tlist) ? tlist : []).entries()) {
+    const at = `templates[${i}].`;
+    if (t === null || typeof t !== "object" || Array.isArray(t)) {
+      problems.push(`templates[${i}]: must be an object`);
+      continue;
+    }
+    const o = t as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!TEMPLATE_KEYS.has(k)) problems.push(`${at}${k}: unknown field`);
+    const name = str(o, "name", at, true);
+    const path = str(o, "path", at, true);
+    const content = str(o, "content", at);
+    const tfile = str(o, "file", at);
+    const { owner, group, mode, uid, gid, restartUnits, reloadUnits } = common(o, at);
+    checkName(name, at, tnames);
+    // sops-nix: "neither content nor file was specified for template NAME"
+    if ((content ?? "") === "" && (tfile ?? "") === "") problems.push(`${at}content: neither content nor file was specified for template ${JSON.stringify(name ?? "")}`);
+    if (name === undefined || path === undefined || mode === null) continue;
+    templates.push({
+      name,
+      path: fix(path),
+      mode,
+      uid,
+      gid,
+      restartUnits,
+      reloadUnits,
+      ...((content ?? "") !== "" ? { content: content as string } : { file: tfile as string }),
+      ...(owner === undefined ? {} : { owner }),
+      ...(group === undefined ? {} : { group }),
+    });
+  }
+  const placeholderBySecretName: Record<string, string> = {};
+  const pb = m["placeholderBySecretName"];
+  if (pb !== undefined && pb !== null) {
+    if (typeof pb !== "object" || Array.isArray(pb)) problems.push("placeholderBySecretName: must be an object");
+    else
+      for (const [k, v] of Object.entries(pb as Record<string, unknown>)) {
+        if (typeof v === "string" && v !== "") placeholderBySecretName[k] = v;
+        else problems.push(`placeholderBySecretName.${k}: must be a non-empty string`);
+      }
+  }
+  // the Nix module defines placeholders only when there are templates; then every secret needs one
+  if (templates.length > 0) for (const s of secrets) if (placeholderBySecretName[s.name] === undefined) problems.push(`placeholderBySecretName: placeholder for ${s.name} not found in manifest`);
   if (problems.length > 0 || mount === undefined || link === undefined) {
     throw new HushError("CONFIG", problems.length === 1 ? `manifest is not valid: ${problems[0]}` : `manifest is not valid: ${problems.length} problems`, {
       file,
@@ -172,6 +241,8 @@ export function parseManifest(text: string, file: string, runDir: string | undef
   const gnupgHome = str(m, "gnupgHome", "");
   return {
     secrets,
+    templates,
+    placeholderBySecretName,
     secretsMountPoint: fix(mount),
     symlinkPath: fix(link),
     keepGenerations: keep,

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { x25519RecipientFromSshKey } from "../../../../src/keys/age/index.js";
 import { requirePeer } from "../../../helpers/peers.js";
@@ -198,6 +199,42 @@ describe("install-secrets", () => {
     assert.ok(!warnings.join("").includes("PRIVATE"), "no key material in a warning");
   });
 
+  it("templates: placeholders replaced by the secrets' values, rendered into <generation>/rendered/, linked from their path", async () => {
+    const f = await fixture();
+    const run = join(f.dir, "xdg");
+    f.ctx.env = { ...f.ctx.env, XDG_RUNTIME_DIR: run };
+    // the Nix module's placeholders: "<SOPS:" + sha256(name) + ":PLACEHOLDER>"
+    const ph = (name: string): string => `<SOPS:${createHash("sha256").update(name).digest("hex")}:PLACEHOLDER>`;
+    const store = join(f.root, "nix/store/abc-secrets");
+    writeFileSync(join(store, "app.conf.tmpl"), `password=${ph("db/password")}\nport=${ph("port")}\n`);
+    const secrets = [
+      { name: "db/password", key: "nested/db/password", path: "%r/secrets/db/password", sopsFile: join(store, "secrets.yaml"), mode: "0400" },
+      { name: "port", key: "nested/port", path: "%r/secrets/port", sopsFile: join(store, "secrets.yaml"), mode: "0400" },
+    ];
+    const templates = [
+      { name: "db.env", content: `DB_PASSWORD=${ph("db/password")}\nDB_URL=postgres://app:${ph("db/password")}@db:${ph("port")}/app\n`, path: "%r/db.env", mode: "0440", restartUnits: ["app.service"] },
+      { name: "conf/app.conf", file: join(store, "app.conf.tmpl"), path: "%r/secrets/rendered/conf/app.conf", mode: "0400" },
+    ];
+    const placeholderBySecretName = Object.fromEntries(secrets.map((x) => [x.name, ph(x.name)]));
+    const m = f.manifest({ userMode: true, secretsMountPoint: "%r/secrets.d", symlinkPath: "%r/secrets", ageKeyFile: join(f.root, "etc/keys/age.txt"), templates, placeholderBySecretName }, secrets);
+    const report = await installSecrets(f.ctx, { manifest: m });
+    assert.equal(readFileSync(join(run, "db.env"), "utf8"), "DB_PASSWORD=pa55 word\nDB_URL=postgres://app:pa55 word@db:5432/app\n");
+    assert.equal(readlinkSync(join(run, "db.env")), join(run, "secrets/rendered/db.env"));
+    assert.equal(statSync(join(run, "secrets.d/1/rendered/db.env")).mode & 0o777, 0o440);
+    assert.equal(readFileSync(join(run, "secrets/rendered/conf/app.conf"), "utf8"), "password=pa55 word\nport=5432\n");
+    assert.deepEqual(report.added.sort(), ["db/password", "port", "rendered/conf/app.conf", "rendered/db.env"]);
+
+    // a secret without a placeholder, and a template with neither content nor file, are manifest errors
+    const bad = f.manifest({ userMode: true, secretsMountPoint: "%r/secrets.d", symlinkPath: "%r/secrets", templates: [{ name: "x", path: "%r/x" }], placeholderBySecretName: { port: ph("port") } }, secrets);
+    await assert.rejects(installSecrets(f.ctx, { manifest: bad }), (e: unknown) => {
+      assert.ok(e instanceof HushError && e.code === "CONFIG");
+      const all = [e.message, ...e.hints].join("\n");
+      assert.match(all, /placeholder for db\/password not found in manifest/);
+      assert.match(all, /neither content nor file was specified for template "x"/);
+      return true;
+    });
+  });
+
   it("userMode installs as the caller without chown, with %r as $XDG_RUNTIME_DIR", async () => {
     const f = await fixture();
     const run = join(f.dir, "xdg");
@@ -218,7 +255,7 @@ describe("install-secrets", () => {
       (e: unknown) => {
         assert.ok(e instanceof HushError && e.code === "CONFIG");
         const all = e.hints.join("\n");
-        for (const want of ["secretsMountPoint: required", "symlinkPath: required", "templates: not supported", "sshKeyPaths: ssh keys as GPG keys are not supported", 'secrets[0].mode: invalid octal mode "9"', 'secrets[0].format: unsupported format "toml"', "secrets[0].colour: unknown field", "secrets[1].name: must be a relative path", "secrets[1].path: required"]) {
+        for (const want of ["secretsMountPoint: required", "symlinkPath: required", "sshKeyPaths: ssh keys as GPG keys are not supported", 'secrets[0].mode: invalid octal mode "9"', 'secrets[0].format: unsupported format "toml"', "secrets[0].colour: unknown field", "secrets[1].name: must be a relative path", "secrets[1].path: required"]) {
           assert.ok(all.includes(want), `missing ${want} in\n${all}`);
         }
         return true;
