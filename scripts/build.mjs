@@ -57,8 +57,10 @@ const atomicWrite = (path, data, mode = 0o644) => {
 };
 if (!existsSync(join(outdir, bundleName))) atomicWrite(join(outdir, bundleName), text);
 
-const launcher = `#!/usr/bin/env node
-// hush launcher, written by scripts/build.mjs: compiles ${bundleName} with its V8 code cache and runs it.
+// The launcher, and (build only, never shipped) the warm-up runner that makes the code cache: the same
+// loading code, then either main or the warm-up workload.
+const launcherSource = (warmUp) => `#!/usr/bin/env node
+// hush ${warmUp ? "code-cache warm-up (build only)" : "launcher"}, written by scripts/build.mjs: compiles ${bundleName} with its V8 code cache and runs it.
 // CommonJS on purpose: node starts a CommonJS entry ~3 ms sooner than an ES module one.
 "use strict";
 const { readFileSync, renameSync, writeFileSync } = require("node:fs");
@@ -70,25 +72,25 @@ try { cachedData = readFileSync(cacheFile); } catch {}
 const script = new Script(readFileSync(file, "latin1"), { filename: file, cachedData });
 const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, require, bundle, file, __dirname);
-const out = process.env.HUSH_BUILD_CODE_CACHE;
-if (out === undefined) {
-  bundle.exports.main(process.argv.slice(2)).then((code) => {
-    // Nothing left but closes of files already read or written: exit now rather than wait for the loop to
-    // drain and V8 to tear the heap down (8 ms after a 2 MB decrypt). Anything else (a child, a pipe, a
-    // timer, an fs request) keeps the normal exit.
-    if (process.getActiveResourcesInfo().every((r) => r === "CloseReq")) process.exit(code);
-    process.exitCode = code;
-  });
-} else {
-  // build only (scripts/build.mjs): run the warm-up workload, then save what V8 compiled
-  bundle.exports.warmUp(JSON.parse(readFileSync(out + ".json", "utf8"))).then(() => {
-    writeFileSync(out + ".tmp", script.createCachedData());
-    renameSync(out + ".tmp", out);
-  });
+${
+  warmUp
+    ? `// node WARMUP OUT: run the argv lists in OUT.json in this process, then save what V8 compiled to OUT
+const out = process.argv[2];
+bundle.exports.warmUp(JSON.parse(readFileSync(out + ".json", "utf8"))).then(() => {
+  writeFileSync(out + ".tmp", script.createCachedData());
+  renameSync(out + ".tmp", out);
+});`
+    : `bundle.exports.main(process.argv.slice(2)).then((code) => {
+  // Nothing left but closes of files already read or written: exit now rather than wait for the loop to
+  // drain and V8 to tear the heap down (8 ms after a 2 MB decrypt). Anything else (a child, a pipe, a
+  // timer, an fs request) keeps the normal exit.
+  if (process.getActiveResourcesInfo().every((r) => r === "CloseReq")) process.exit(code);
+  process.exitCode = code;
+});`
 }
 `;
 const launcherTmp = join(outdir, `.hush-launcher-${process.pid}.cjs`);
-atomicWrite(launcherTmp, launcher, 0o755);
+atomicWrite(launcherTmp, launcherSource(false), 0o755);
 
 // The code cache: a throw-away key, a small file of each common store, and the everyday commands on them,
 // all in one process; the cache then holds the bytecode of everything a common run compiles.
@@ -119,7 +121,14 @@ if (!cacheUsable) {
     argvs.push(["run", "-f", "s.yaml", "--", "true"], ["exec-env", "a.env", "true"], ["export", "a.env"], ["set", "a.yaml", '["db"]["user"]', '"app2"'], ["filestatus", "a.yaml"], ["--version"]);
     writeFileSync(join(work, "cache.json"), JSON.stringify(argvs));
     const out = join(work, "cache");
-    const w = spawnSync(process.execPath, [launcherTmp], { cwd: work, env: { ...env, HUSH_BUILD_CODE_CACHE: out }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const warmer = join(outdir, `.hush-warmup-${process.pid}.cjs`);
+    atomicWrite(warmer, launcherSource(true), 0o755);
+    let w;
+    try {
+      w = spawnSync(process.execPath, [warmer, out], { cwd: work, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    } finally {
+      rmSync(warmer, { force: true });
+    }
     if (w.status !== 0 || !existsSync(out)) throw new Error(`build: code-cache warm-up failed (exit ${w.status}): ${w.stderr}`);
     atomicWrite(join(outdir, cacheName), readFileSync(out));
   } finally {
