@@ -17,7 +17,7 @@ import { runSshToAge } from "./commands/ssh-to-age.js";
 import { renderError, warn, writeStderr, writeStdout } from "./output.js";
 import { USAGE } from "./usage.js";
 
-const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets", "git", "audit-history", "groups"]);
+const COMMANDS = new Set(["encrypt", "decrypt", "edit", "set", "unset", "rotate", "updatekeys", "filestatus", "keygen", "recipients", "ssh-to-age", "validate", "keys", "help", "version", "export", "fingerprint", "guard", "hooks", "deploy", "run", "exec-env", "exec-file", "scan", "install-secrets", "git", "audit-history", "groups", "completion"]);
 
 async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -80,6 +80,10 @@ function withGlobalFlags(argv: string[], ctx: FileCtx): { cmd: string | undefine
 }
 
 async function dispatch(argv: string[], ctx: FileCtx): Promise<number> {
+  // shell completion (src/cli/completion.ts), before any parsing: the words may be half-typed flags
+  if (argv[0] === "__complete") return (await import("./completion.js")).runComplete(argv.slice(1));
+  if (argv[0] === "completion") return (await import("./completion.js")).runCompletion(argv.slice(1));
+  if (argv.includes("--generate-bash-completion")) return (await import("./completion.js")).runGenerateBashCompletion(argv);
   // ssh-to-age keeps the Go tool's own flag syntax (-private-key, -i, -o), so it is parsed apart
   if (argv[0] === "ssh-to-age") return runSshToAge(ctx, argv.slice(1));
   if (argv[0] === "export") return (await import("./commands/export.js")).runExport(ctx, argv.slice(1));

@@ -37,6 +37,7 @@ Usage:
   hush git textconv FILE          (for git) the plaintext, or placeholders without a key
   hush git merge BASE OURS THEIRS PATH   (for git) merge key by key; conflicts: hush edit FILE
   hush ssh-to-age [-private-key] [-i FILE] [-o FILE]   ssh-ed25519 keys to age (as Mic92/ssh-to-age)
+  hush completion bash|zsh|fish [--name sops]   shell completion script (source <(hush completion bash))
   hush run [-f FILE]... -- CMD ARGS...   run CMD with the secrets in its environment, output masked
   hush exec-env FILE... -- CMD ARGS...   run CMD with the secrets in its environment (sops: FILE 'CMD')
   hush exec-file FILE -- CMD ARGS... {}  run CMD with {} = a private FIFO holding the plaintext

@@ -1,0 +1,81 @@
+/**
+ * Shell completion (src/cli/completion.ts): every flag the table offers is one the real command accepts;
+ * the candidates for commands, flags, flag values and subcommands; and the bash script, sourced in a real
+ * bash, fills COMPREPLY from the built hush.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { candidates, COMPLETION } from "../../../src/cli/completion.js";
+
+const HUSH = resolve(process.cwd(), "dist", "hush.cjs");
+
+describe("shell completion", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "hush-completion-"));
+    // nothing any flag could reach: an empty HOME, a throw-away global git config
+    env = { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_GLOBAL: join(dir, "gitconfig"), GIT_CONFIG_NOSYSTEM: "1" };
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("offers only flags the commands accept", () => {
+    const rejected: string[] = [];
+    for (const [cmd, spec] of Object.entries(COMPLETION)) {
+      for (const flag of spec.flags) {
+        const arg = flag.endsWith("=") ? `${flag}x` : flag;
+        // ssh-to-age keeps Go's single-dash flags; -i and -o take a value
+        const args = cmd === "ssh-to-age" ? (flag === "-private-key" ? [flag] : [flag, "x"]) : [...(spec.sub === undefined ? [] : [spec.sub[0] as string]), arg];
+        const r = spawnSync(process.execPath, [HUSH, cmd, ...args], { cwd: dir, env, input: "", encoding: "utf8", timeout: 30_000 });
+        if (r.error !== undefined || /unknown option|Unknown option|flag provided but not defined|not a flag|does not take an argument|argument missing/i.test(r.stderr)) rejected.push(`hush ${cmd} ${args.join(" ")}: ${r.error?.message ?? r.stderr.trim().split("\n")[0]}`);
+      }
+    }
+    assert.deepEqual(rejected, []);
+  });
+
+  it("completes commands, then the command's flags, flag values and subcommands; file names otherwise", () => {
+    assert.ok(candidates([], "").includes("decrypt"));
+    assert.ok(candidates([], "").includes("groups"));
+    assert.ok(candidates(["decrypt"], "--").includes("--extract="));
+    assert.ok(!candidates(["decrypt"], "--").includes("--add-age="), "rotate's flags are not decrypt's");
+    assert.deepEqual(candidates(["export", "--format"], ""), ["dotenv", "shell", "docker", "github-env", "json", "yaml"]);
+    assert.deepEqual(candidates(["scan", "--format"], ""), ["text", "json", "sarif"]);
+    assert.deepEqual(candidates(["decrypt", "--output-type"], ""), ["yaml", "json", "dotenv", "ini", "binary"]);
+    assert.deepEqual(candidates(["groups"], ""), ["add", "delete"]);
+    assert.deepEqual(candidates(["groups", "add", "-f"], ""), [], "a file after -f");
+    assert.deepEqual(candidates(["decrypt"], ""), [], "a file");
+    assert.deepEqual(candidates(["-d"], ""), [], "sops's legacy form takes a file");
+    assert.deepEqual(candidates(["--config", "x.yaml", "decrypt", "--extract=x"], ""), [], "global flags before the command");
+  });
+
+  it("answers hush __complete and sops's --generate-bash-completion", () => {
+    const c = spawnSync(process.execPath, [HUSH, "__complete", "decrypt", "--ext"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(c.status, 0);
+    assert.equal(c.stdout, "--extract=\n");
+    const g = spawnSync(process.execPath, [HUSH, "rotate", "--add", "--generate-bash-completion"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(g.status, 0);
+    assert.equal(g.stdout, "--add-age=\n--add-pgp=\n");
+    const bad = spawnSync(process.execPath, [HUSH, "completion", "tcsh"], { cwd: dir, env, encoding: "utf8" });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /bash, zsh or fish/);
+  });
+
+  it("the bash script fills COMPREPLY in a real bash", (t) => {
+    if (spawnSync("bash", ["--version"]).error !== undefined) return t.skip("bash is not installed");
+    const script = spawnSync(process.execPath, [HUSH, "completion", "bash"], { encoding: "utf8" }).stdout;
+    const complete = (words: string[]): string[] => {
+      const body = `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _hush_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const r = spawnSync("bash", ["-c", body], { cwd: dir, env, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split("\n").filter((l) => l !== "");
+    };
+    assert.deepEqual(complete([HUSH, "grou"]), ["groups"]);
+    assert.deepEqual(complete([HUSH, "groups", ""]), ["add", "delete"]);
+    assert.deepEqual(complete([HUSH, "export", "--format", "do"]), ["dotenv", "docker"]);
+    assert.deepEqual(complete([HUSH, "decrypt", "--ignore"]), ["--ignore-mac"]);
+  });
+});
