@@ -126,7 +126,12 @@ _hush() {
   local -a opts
   opts=("\${(@f)$("\${words[1]}" __complete "\${(@)words[2,CURRENT-1]}" "\${words[CURRENT]}" 2>/dev/null)}")
   if (( \${#opts} )) && [[ -n "\${opts[1]}" ]]; then
-    compadd -S '' -a opts
+    # flags that take a value (--output=) get no space after them
+    local -a eq plain
+    eq=(\${(M)opts:#*=})
+    plain=(\${opts:#*=})
+    (( \${#plain} )) && compadd -a plain
+    (( \${#eq} )) && compadd -S '' -a eq
   else
     _files
   fi
