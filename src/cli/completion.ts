@@ -130,8 +130,8 @@ _hush() {
     local -a eq plain
     eq=(\${(M)opts:#*=})
     plain=(\${opts:#*=})
-    (( \${#plain} )) && compadd -a plain
-    (( \${#eq} )) && compadd -S '' -a eq
+    if (( \${#plain} )); then compadd -a plain; fi
+    if (( \${#eq} )); then compadd -S '' -a eq; fi
   else
     _files
   fi
@@ -144,7 +144,13 @@ function __hush_complete
     set -l words (commandline -opc)
     ${name} __complete $words[2..-1] (commandline -ct) 2>/dev/null
 end
-complete -c ${name} -a '(__hush_complete)'
+# file names only where hush has nothing to offer
+function __hush_wants_files
+    set -l c (__hush_complete)
+    test (count $c) -eq 0
+end
+complete -c ${name} -f -a '(__hush_complete)'
+complete -c ${name} -n __hush_wants_files -F
 `;
 
 /** `hush completion bash|zsh|fish [--name NAME]`: prints the script (NAME: the command it completes, e.g. sops). */

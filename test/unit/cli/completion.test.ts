@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { candidates, COMPLETION } from "../../../src/cli/completion.js";
+import { requirePeer } from "../../helpers/peers.js";
 
 const HUSH = resolve(process.cwd(), "dist", "hush.cjs");
 
@@ -77,5 +78,42 @@ describe("shell completion", () => {
     assert.deepEqual(complete([HUSH, "groups", ""]), ["add", "delete"]);
     assert.deepEqual(complete([HUSH, "export", "--format", "do"]), ["dotenv", "docker"]);
     assert.deepEqual(complete([HUSH, "decrypt", "--ignore"]), ["--ignore-mac"]);
+  });
+
+  it("the zsh script offers hush's candidates, and files when there are none", (t) => {
+    const zsh = requirePeer(t, "zsh");
+    if (zsh === null) return;
+    const script = spawnSync(process.execPath, [HUSH, "completion", "zsh"], { encoding: "utf8" }).stdout;
+    // compadd and _files stubbed to print what the widget would offer
+    const complete = (words: string[]): string[] => {
+      const body = `${script.replace(/^compdef .*$/m, "")}
+compadd() { local n=\${@[-1]}; print -l -- "\${(P@)n}"; }
+_files() { print FILES; }
+words=(${words.map((w) => `'${w}'`).join(" ")}); CURRENT=${words.length}; _hush`;
+      const r = spawnSync(zsh, ["-f", "-c", body], { cwd: dir, env, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split("\n").filter((l) => l !== "");
+    };
+    assert.deepEqual(complete([HUSH, "groups", ""]), ["add", "delete"]);
+    assert.deepEqual(complete([HUSH, "decrypt", "--out"]), ["--output=", "--output-type="]);
+    assert.deepEqual(complete([HUSH, "decrypt", ""]), ["FILES"]);
+  });
+
+  it("the fish script offers hush's candidates, and files when there are none", (t) => {
+    const fish = requirePeer(t, "fish");
+    if (fish === null) return;
+    const bin = join(dir, "bin");
+    spawnSync("mkdir", ["-p", bin]);
+    spawnSync("ln", ["-sf", HUSH, join(bin, "hush")]);
+    spawnSync("touch", [join(dir, "secrets.yaml")]);
+    const script = spawnSync(process.execPath, [HUSH, "completion", "fish"], { encoding: "utf8" }).stdout;
+    const complete = (line: string): string[] => {
+      const r = spawnSync(fish, ["--no-config", "-c", `${script}\ncomplete -C ${JSON.stringify(line)}`], { cwd: dir, env: { ...env, PATH: `${bin}:${env["PATH"]}` }, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split("\n").filter((l) => l !== "").map((l) => l.split("\t")[0] as string);
+    };
+    assert.deepEqual(complete("hush groups "), ["add", "delete"]);
+    assert.deepEqual(complete("hush export --format do").sort(), ["docker", "dotenv"]);
+    assert.ok(complete("hush decrypt sec").includes("secrets.yaml"));
   });
 });
