@@ -140,13 +140,15 @@ renameSync(launcherTmp, join(outdir, "hush.cjs"));
 atomicWrite(join(outdir, "hush.mjs"), '#!/usr/bin/env node\n// hush: the entry is dist/hush.cjs (CommonJS starts sooner); this file stays for paths recorded before.\nimport "./hush.cjs";\n', 0o755);
 
 // Keep the three newest builds (a test run elsewhere may still be reading the one before), drop older ones
-// and the chunk layout of earlier builds.
+// and the chunk layout of earlier builds. `--release` (npm prepack) keeps only this build, so a package
+// ships one bundle and its cache.
+const keep = process.argv.includes("--release") ? 1 : 3;
 rmSync(join(outdir, "chunks"), { recursive: true, force: true });
 const builds = readdirSync(outdir)
   .filter((n) => /^hush-[0-9a-f]{12}\.cjs$/.test(n))
   .map((n) => ({ n, t: statSync(join(outdir, n)).mtimeMs }))
-  .sort((a, b) => b.t - a.t);
-for (const { n } of builds.slice(3)) {
+  .sort((a, b) => (a.n === bundleName ? -1 : b.n === bundleName ? 1 : b.t - a.t));
+for (const { n } of builds.slice(keep)) {
   if (n === bundleName) continue;
   for (const f of [n, n.replace(/\.cjs$/, ".cache")]) if (existsSync(join(outdir, f))) unlinkSync(join(outdir, f));
 }
