@@ -28,6 +28,11 @@ install_go() { # name module@version
 install_go sops "github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION"
 install_go age "filippo.io/age/cmd/age@$AGE_VERSION"
 install_go age-keygen "filippo.io/age/cmd/age-keygen@$AGE_VERSION"
+# age's own plugin (passphrases from AGE_PASSPHRASE): the real plugin the age-plugin interop test talks to
+install_go age-plugin-batchpass "filippo.io/age/cmd/age-plugin-batchpass@$AGE_VERSION"
+# hush's test plugin, built on age's plugin package (test/helpers/age-plugin-hushtest); go's build cache makes a rebuild cheap
+echo "peers: building age-plugin-hushtest (test fixture)"
+(cd "$(dirname "$0")/../test/helpers/age-plugin-hushtest" && GOFLAGS=-mod=mod go build -o "$gobin/age-plugin-hushtest" .)
 install_go gitleaks "github.com/zricethezav/gitleaks/v8@$GITLEAKS_VERSION"
 # betterleaks (gitleaks's successor) is best effort: the Go module proxy answers 403 for it and for its
 # go-re2 fork here, so `bench:scan-quality`/`bench:scan-history` report it as missing when this fails.

@@ -47,7 +47,7 @@ async function promptTty(question: string): Promise<string | null> {
 /** Builds the context of a real run from the process. */
 export function processContext(): FileCtx {
   const env = process.env;
-  return { cwd: process.cwd(), env, now: clockFromEnv(env), randomBytes: randomBytesFromEnv(env), readStdin: readAllStdin, prompt: promptTty, warn };
+  return { cwd: process.cwd(), env, now: clockFromEnv(env), randomBytes: randomBytesFromEnv(env), readStdin: readAllStdin, prompt: promptTty, warn, note: (line: string) => writeStderr(`hush: ${line}`) };
 }
 
 /** Flags sops reads with `c.String` on the subcommand, so in front of a command (global position) they have no effect. */

@@ -37,6 +37,8 @@ export interface Stanza {
  */
 export interface StanzaIdentity {
   unwrapStanza(stanza: Stanza): Uint8Array | null | Promise<Uint8Array | null>;
+  /** When present, tried once with all the stanzas of a file instead (age plugins see them together). */
+  unwrapStanzas?(stanzas: readonly Stanza[]): Promise<Uint8Array | null>;
 }
 
 const VERSION_LINE = "age-encryption.org/v1";
@@ -167,7 +169,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** Encodes one stanza: the argument line and the body wrapped at 64 columns, ending in a short line. */
-function encodeStanza(s: Stanza): string {
+export function encodeStanza(s: Stanza): string {
   let out = `-> ${[s.type, ...s.args].join(" ")}\n`;
   const b64 = encodeRawBase64(s.body);
   for (let i = 0; i <= b64.length; i += COLUMNS) {
@@ -280,6 +282,14 @@ export async function decryptAgeFileDetailed(file: Uint8Array, identities: reado
   }
   let fileKey: Uint8Array | null = null;
   search: for (const id of identities) {
+    if (id.unwrapStanzas !== undefined) {
+      const k = await id.unwrapStanzas(header.stanzas);
+      if (k !== null) {
+        fileKey = k;
+        break;
+      }
+      continue;
+    }
     for (const s of header.stanzas) {
       const k = await id.unwrapStanza(s);
       if (k !== null) {

@@ -8,6 +8,7 @@ import { armorDecode, isArmored } from "./armor.js";
 import { decryptAgeFile } from "./format.js";
 import type { Stanza, StanzaIdentity } from "./format.js";
 import { HybridIdentity, isHybridIdentity } from "./hybrid.js";
+import { pluginIdentityName, pluginUnwrap, type PluginHost } from "./plugin.js";
 import { ScryptIdentity } from "./scrypt.js";
 import { parseAuthorizedKey, parseSshPrivateKey, sshTag } from "./openssh.js";
 import type { SshPublicKey } from "./openssh.js";
@@ -17,10 +18,10 @@ import { X25519Identity, decodeX25519Identity } from "./x25519.js";
 
 /** An identity hush can decrypt with. It never exposes its key material. */
 export interface AgeIdentity {
-  readonly kind: "x25519" | "mlkem768x25519" | "ssh-ed25519" | "ssh-rsa";
+  readonly kind: "x25519" | "mlkem768x25519" | "ssh-ed25519" | "ssh-rsa" | "plugin";
   /**
-   * The recipient string (X25519; post-quantum once its first stanza was tried) or
-   * "ssh key <source>"; never key material.
+   * The recipient string (X25519; post-quantum once its first stanza was tried),
+   * "ssh key <source>" or "age-plugin-<name> identity"; never key material.
    */
   describe(): string;
 }
@@ -49,10 +50,10 @@ export function isEncryptedIdentityFile(bytes: Uint8Array): boolean {
  * several whitespace-separated identities (as sops allows for SOPS_AGE_KEY).
  * Post-quantum (`AGE-SECRET-KEY-PQ-1…`) identities are checked here and use typage only when a
  * hybrid stanza is met (see hybrid.ts).
- * @throws HushError KEY_FORMAT naming `source` and the line number (plugin identities are reported
- * as not supported yet)
+ * Plugin identities (`AGE-PLUGIN-<NAME>-1…`) unwrap by running `age-plugin-<name>` through `plugins`.
+ * @throws HushError KEY_FORMAT naming `source` and the line number
  */
-export function parseAgeIdentities(text: string, source: string): AgeIdentity[] {
+export function parseAgeIdentities(text: string, source: string, plugins?: PluginHost): AgeIdentity[] {
   if (isEncryptedIdentityFile(Buffer.from(text.slice(0, 14), "latin1"))) {
     throw new HushError("KEY_FORMAT", `'${source}' is a passphrase-protected identity file; it needs a passphrase prompt`);
   }
@@ -63,7 +64,12 @@ export function parseAgeIdentities(text: string, source: string): AgeIdentity[] 
     if (line.trim() === "" || line.startsWith("#")) return;
     for (const word of line.split(/[ \t\r\v\f]+/)) {
       if (word === "") continue;
-      if (word.startsWith("AGE-PLUGIN-")) throw identityError(source, i + 1, "age plugin identities are not supported yet");
+      if (word.startsWith("AGE-PLUGIN-")) {
+        const name = pluginIdentityName(word);
+        if (name === null) throw identityError(source, i + 1, "malformed plugin identity");
+        out.push(new PluginIdentity(name, word, plugins));
+        continue;
+      }
       if (word.startsWith("AGE-SECRET-KEY-PQ-1")) {
         if (!isHybridIdentity(word)) throw identityError(source, i + 1, "malformed post-quantum secret key");
         out.push(new HybridIdentity(word));
@@ -78,6 +84,33 @@ export function parseAgeIdentities(text: string, source: string): AgeIdentity[] 
   return out;
 }
 
+/** An `AGE-PLUGIN-<NAME>-1…` identity: its plugin sees all the stanzas of a file at once (identity-v1). */
+class PluginIdentity implements InternalIdentity {
+  readonly kind: "plugin" = "plugin";
+  readonly #name: string;
+  readonly #identity: string;
+  readonly #plugins: PluginHost | undefined;
+
+  constructor(name: string, identity: string, plugins: PluginHost | undefined) {
+    this.#name = name;
+    this.#identity = identity;
+    this.#plugins = plugins;
+  }
+
+  describe(): string {
+    return `age-plugin-${this.#name} identity`;
+  }
+
+  unwrapStanza(s: Stanza): Promise<Uint8Array | null> {
+    return this.unwrapStanzas([s]);
+  }
+
+  unwrapStanzas(stanzas: readonly Stanza[]): Promise<Uint8Array | null> {
+    if (this.#plugins === undefined) return Promise.reject(new HushError("KEY_FORMAT", `${this.#name} plugin: age plugins cannot be run here`));
+    return pluginUnwrap(this.#plugins, this.#name, this.#identity, stanzas);
+  }
+}
+
 /** Asks for a passphrase; the message names what it is for. */
 export type PassphrasePrompt = (message: string) => Promise<string>;
 
@@ -90,12 +123,14 @@ class EncryptedIdentityFile implements InternalIdentity {
   readonly #bytes: Uint8Array;
   readonly #source: string;
   readonly #prompt: PassphrasePrompt | undefined;
+  readonly #plugins: PluginHost | undefined;
   #inner: Promise<InternalIdentity[]> | null = null;
 
-  constructor(bytes: Uint8Array, source: string, prompt: PassphrasePrompt | undefined) {
+  constructor(bytes: Uint8Array, source: string, prompt: PassphrasePrompt | undefined, plugins: PluginHost | undefined) {
     this.#bytes = bytes;
     this.#source = source;
     this.#prompt = prompt;
+    this.#plugins = plugins;
   }
 
   describe(): string {
@@ -112,7 +147,7 @@ class EncryptedIdentityFile implements InternalIdentity {
     const plain = await decryptAgeFile(file, [new ScryptIdentity(passphrase)]);
     if (plain === null) throw new HushError("KEY_FORMAT", `incorrect passphrase for identity file '${this.#source}'`);
     const inner = Buffer.from(plain).toString("utf8");
-    return parseAgeIdentities(inner, this.#source).filter(isInternalIdentity);
+    return parseAgeIdentities(inner, this.#source, this.#plugins).filter(isInternalIdentity);
   }
 
   async unwrapStanza(s: Stanza): Promise<Uint8Array | null> {
@@ -137,9 +172,9 @@ class EncryptedIdentityFile implements InternalIdentity {
  * plain identity file.
  * @throws HushError KEY_FORMAT
  */
-export function parseIdentitySource(bytes: Uint8Array, source: string, prompt?: PassphrasePrompt): AgeIdentity[] {
-  if (isEncryptedIdentityFile(bytes)) return [new EncryptedIdentityFile(bytes, source, prompt)];
-  return parseAgeIdentities(Buffer.from(bytes).toString("utf8"), source);
+export function parseIdentitySource(bytes: Uint8Array, source: string, prompt?: PassphrasePrompt, plugins?: PluginHost): AgeIdentity[] {
+  if (isEncryptedIdentityFile(bytes)) return [new EncryptedIdentityFile(bytes, source, prompt, plugins)];
+  return parseAgeIdentities(Buffer.from(bytes).toString("utf8"), source, plugins);
 }
 
 /** A passphrase-protected SSH key: it recognises its stanzas by tag, but cannot decrypt yet. */

@@ -9,11 +9,12 @@ import { randomBytes } from "node:crypto";
 import { HushError } from "../../errors.js";
 import type { AgeKeyEntry, KeyEntry, MasterKey, Unwrapper } from "../master-key.js";
 import { armorDecode, armorEncode } from "./armor.js";
-import { decryptAgeFile, encodeAgeFile, newFileKey } from "./format.js";
+import { decryptAgeFile, encodeAgeFile, newFileKey, type Stanza } from "./format.js";
 import { isInternalIdentity } from "./identities.js";
 import type { AgeIdentity } from "./identities.js";
 import { parseAuthorizedKey, parseSshPrivateKey } from "./openssh.js";
 import { parseAgeRecipient } from "./recipients.js";
+import type { PluginHost } from "./plugin.js";
 import type { AgeRecipient } from "./recipients.js";
 import { x25519PointFromEd25519, x25519ScalarFromEd25519Seed } from "./ssh-ed25519.js";
 import { SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_CMD, formatAgeError, loadAgeIdentities } from "./sources.js";
@@ -24,6 +25,7 @@ export { generateHybridIdentity, hybridRecipientOf } from "./hybrid.js";
 export type { AgeIdentity } from "./identities.js";
 export { parseAgeIdentities, sshIdentityFromPrivateKey } from "./identities.js";
 export type { AgeRecipient } from "./recipients.js";
+export type { PluginHost, PluginIO } from "./plugin.js";
 export { parseAgeRecipient } from "./recipients.js";
 export type { AgeIdentityLoad, AgeSourceEnv } from "./sources.js";
 export {
@@ -47,8 +49,8 @@ export {
  */
 export async function ageEncryptArmored(recipient: AgeRecipient, payload: Uint8Array): Promise<string> {
   const fileKey = newFileKey();
-  const stanza = await recipient.wrap(fileKey);
-  return armorEncode(encodeAgeFile(fileKey, [stanza], payload));
+  const wrapped = await recipient.wrap(fileKey);
+  return armorEncode(encodeAgeFile(fileKey, Array.isArray(wrapped) ? wrapped : [wrapped as Stanza], payload));
 }
 
 /**
@@ -86,8 +88,8 @@ export function x25519RecipientOf(identity: string): string {
  * The age master key for one recipient (age1…, age1pq1…, ssh-ed25519 …, ssh-rsa …), trimmed as sops does.
  * @throws HushError KEY_FORMAT for a recipient sops would reject (see parseAgeRecipient)
  */
-export function ageMasterKey(recipient: string): MasterKey {
-  const parsed = parseAgeRecipient(recipient);
+export function ageMasterKey(recipient: string, plugins?: PluginHost): MasterKey {
+  const parsed = parseAgeRecipient(recipient, plugins);
   return {
     type: "age",
     id: parsed.recipient,

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { HushError } from "../../errors.js";
 import { parseIdentitySource, sshIdentityFromPrivateKey } from "./identities.js";
 import type { AgeIdentity } from "./identities.js";
+import type { PluginHost } from "./plugin.js";
 
 /** The environment variable names sops reads for age (age/keysource.go). */
 export const SOPS_AGE_KEY = "SOPS_AGE_KEY";
@@ -35,6 +36,8 @@ export interface AgeSourceEnv {
   runCommand(cmdline: string, extraEnv: Record<string, string>): Uint8Array;
   /** Asks the user for a passphrase (passphrase-protected identity files). */
   promptPassphrase?(message: string): Promise<string>;
+  /** Runs age plugins for `AGE-PLUGIN-…` identities; without it they cannot be used. */
+  plugins?: PluginHost;
 }
 
 /** What loadAgeIdentities found. */
@@ -176,7 +179,7 @@ export async function loadAgeIdentities(src: AgeSourceEnv, recipientBeingDecrypt
 
   for (const [location, contents] of readers) {
     try {
-      const ids = parseIdentitySource(contents, location, prompt);
+      const ids = parseIdentitySource(contents, location, prompt, src.plugins);
       identities.push(...ids);
       if (ids.length === 0) locations.push(location);
     } catch (e) {

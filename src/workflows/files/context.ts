@@ -22,6 +22,8 @@ export interface FileCtx {
   prompt: (question: string) => Promise<string | null>;
   /** Writes a warning or progress line to stderr (never a secret). */
   warn: (line: string) => void;
+  /** Writes an information line to stderr (e.g. an age plugin's "touch your key"); warn when absent. */
+  note?: (line: string) => void;
 }
 
 /** Resolves a user path against the context's cwd. */

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { childProcess } from "../../deps.js";
+import { agePluginHost } from "./age-plugins.js";
 import { HushError } from "../../errors.js";
 import type { Keyring } from "../../engine/index.js";
 import { ageMasterKey, ageUnwrapper, type AgeSourceEnv } from "../../keys/age/index.js";
@@ -30,6 +31,7 @@ export function ageSourceEnv(ctx: FileCtx): AgeSourceEnv {
       const [prog, ...args] = shlexSplit(cmdline);
       return childProcess().execFileSync(prog ?? "", args, { env: { ...ctx.env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     },
+    plugins: agePluginHost(ctx),
     promptPassphrase: async (message) => {
       const answer = await ctx.prompt(message);
       if (answer === null) throw new HushError("KEY_FORMAT", "a passphrase is needed but there is no terminal to ask on", { hints: [message.replace(/:$/, "")] });
@@ -55,5 +57,5 @@ export function buildKeyring(ctx: FileCtx): Keyring {
 
 /** A master key for a recipient of the given type. */
 export function masterKeyFor(ctx: FileCtx, type: "age" | "pgp", id: string): MasterKey {
-  return type === "age" ? ageMasterKey(id) : pgpMasterKey(id, systemGpg(ctx.env, (...a) => childProcess().spawn(...a)), ctx.now);
+  return type === "age" ? ageMasterKey(id, agePluginHost(ctx)) : pgpMasterKey(id, systemGpg(ctx.env, (...a) => childProcess().spawn(...a)), ctx.now);
 }

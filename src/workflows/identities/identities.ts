@@ -75,6 +75,8 @@ async function describeAge(id: AgeIdentity, label: string, src: AgeSourceEnv): P
     return { type: "age", kind: id.kind, recipient: r, source: label };
   }
   if (d.startsWith("passphrase-protected identity file ")) return { type: "age", kind: "passphrase-protected", recipient: null, source: label };
+  // an age plugin identity describes itself as "age-plugin-<name> identity"; its recipient is the plugin's to tell
+  if (id.kind === "plugin") return { type: "age", kind: d.replace(/ identity$/, ""), recipient: null, source: label };
   // ssh keys describe themselves as "ssh key <path or variable>"
   const where = d.replace(/^ssh key /, "");
   const path = where.startsWith("/") || where.startsWith("~") || where.includes("/") ? where : null;

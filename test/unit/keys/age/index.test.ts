@@ -8,6 +8,7 @@ import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Decrypter, Encrypter, armor, generateHybridIdentity as typageHybridIdentity, generateIdentity, identityToRecipient } from "age-encryption";
 import { parse as parseYaml } from "yaml";
+import { bech32 } from "@scure/base";
 import { isHushError } from "../../../../src/errors.js";
 import {
   ageDecryptArmored,
@@ -181,7 +182,7 @@ describe("encrypting (spec 2.4 shape)", () => {
     assert.throws(() => parseAgeRecipient("age1pq1abc"), {
       message: 'failed to parse input as Bech32-encoded age public key: malformed recipient "age1pq1abc"',
     });
-    assert.throws(() => parseAgeRecipient("age1yubikey1qabc"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /plugin.*not supported yet/.test(e.message));
+    assert.throws(() => parseAgeRecipient("age1yubikey1qabc"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /^failed to parse input as age key from age plugin: invalid recipient encoding/.test(e.message));
     assert.throws(() => parseAgeRecipient("age1notvalid"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /Bech32/.test(e.message));
     assert.throws(() => parseAgeRecipient("ssh-dss AAAAB3NzaC1kc3M="), (e: unknown) => isHushError(e, "KEY_FORMAT") && /age-ssh/.test(e.message));
   });
@@ -393,5 +394,23 @@ describe("typage cross-check (passphrase-protected identity file)", () => {
     const ids = parseIdentitySource(new TextEncoder().encode(protectedFile), "keys.txt", async () => "correct horse");
     const enc = await ageEncryptArmored(parseAgeRecipient(recipient), DATA);
     assert.deepEqual(await ageDecryptArmored(enc, ids), DATA);
+  });
+});
+
+describe("age plugin identities and recipients (parsing; the protocol is in test/interop/age-plugin.test.ts)", () => {
+  it("parses AGE-PLUGIN-<NAME>-1… lines as plugin identities and names a malformed one by line only", () => {
+    const id = "AGE-PLUGIN-YUBIKEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+    // a valid bech32 identity: the plugin name and an empty payload
+    const good = bech32.encode("age-plugin-yubikey-", [], false).toUpperCase();
+    const ids = parseAgeIdentities(`# a yubikey\n${good}\n`, "keys.txt");
+    assert.equal(ids.length, 1);
+    assert.equal(ids[0]?.kind, "plugin");
+    assert.equal(ids[0]?.describe(), "age-plugin-yubikey identity");
+    assert.throws(() => parseAgeIdentities(`\n${id}\n`, "keys.txt"), (e: unknown) => isHushError(e, "KEY_FORMAT") && /keys\.txt' age identities: line 2: malformed plugin identity$/.test(e.message) && !e.message.includes(id));
+  });
+  it("parses age1<name>1… recipients as plugin recipients; wrapping needs a plugin host", async () => {
+    const r = parseAgeRecipient(bech32.encode("age1yubikey", bech32.toWords(new Uint8Array([1, 2, 3])), false));
+    assert.equal(r.kind, "plugin");
+    await assert.rejects(r.wrap(new Uint8Array(16)), /yubikey plugin: age plugins cannot be run here/);
   });
 });
