@@ -3,6 +3,7 @@
  * sops's forms all work: subcommands, legacy mode flags (-e/-d/-r/--set) and bare `hush FILE` (edit).
  */
 import { openSync, readSync, closeSync } from "node:fs";
+import { childProcess } from "../deps.js";
 import { HushError } from "../errors.js";
 import { clockFromEnv } from "../sys/clock.js";
 import { randomBytesFromEnv } from "../sys/rng.js";
@@ -25,21 +26,43 @@ async function readAllStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** Asks on the controlling terminal; null when there is none. */
-async function promptTty(question: string): Promise<string | null> {
+/**
+ * Asks on the controlling terminal; null when there is none. The answer is read as UTF-8 (a trailing CR is
+ * dropped). A `secret` answer (passphrase, PIN) is not echoed: `stty -echo` on the terminal while it is
+ * typed, restored on every path, Ctrl-C included.
+ */
+async function promptTty(question: string, opts: { secret?: boolean } = {}): Promise<string | null> {
   let fd: number;
   try {
     fd = openSync("/dev/tty", "r+");
   } catch {
     return null;
   }
+  const stty = (mode: string): boolean => childProcess().spawnSync("stty", [mode], { stdio: [fd, "ignore", "ignore"] }).status === 0;
+  let hidden = false;
+  const restore = (): void => {
+    if (!hidden) return;
+    hidden = false;
+    stty("echo");
+    writeStderr(""); // the Enter that ended the answer was not echoed
+  };
+  const onInterrupt = (): void => {
+    restore();
+    process.exit(130);
+  };
   try {
     writeStderr(question);
+    if (opts.secret === true) {
+      hidden = stty("-echo");
+      if (hidden) process.once("SIGINT", onInterrupt);
+    }
     const buf = Buffer.alloc(1);
-    let line = "";
-    while (readSync(fd, buf, 0, 1, null) === 1 && buf[0] !== 10) line += String.fromCharCode(buf[0] as number);
-    return line;
+    const bytes: number[] = [];
+    while (readSync(fd, buf, 0, 1, null) === 1 && buf[0] !== 10) bytes.push(buf[0] as number);
+    return Buffer.from(bytes).toString("utf8").replace(/\r$/, "");
   } finally {
+    restore();
+    process.removeListener("SIGINT", onInterrupt);
     closeSync(fd);
   }
 }

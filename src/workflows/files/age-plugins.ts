@@ -85,8 +85,8 @@ export function agePluginHost(ctx: FileCtx): PluginHost {
     message(name, text) {
       (ctx.note ?? ctx.warn)(`${name} plugin: ${text}`);
     },
-    async requestValue(name, prompt) {
-      return ctx.prompt(`${name} plugin: ${prompt} `);
+    async requestValue(name, prompt, secret) {
+      return ctx.prompt(`${name} plugin: ${prompt} `, { secret });
     },
     async confirm(name, prompt, yes, no) {
       const answer = await ctx.prompt(no === undefined ? `${name} plugin: ${prompt} [${yes}] ` : `${name} plugin: ${prompt} [1: ${yes}, 2: ${no}] `);

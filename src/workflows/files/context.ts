@@ -18,8 +18,8 @@ export interface FileCtx {
   randomBytes: RandomBytes;
   /** Reads all of standard input. */
   readStdin: () => Promise<Uint8Array>;
-  /** Asks a question on the terminal and returns the answer line; null when there is no terminal. */
-  prompt: (question: string) => Promise<string | null>;
+  /** Asks a question on the terminal and returns the answer line; null when there is no terminal. A `secret` answer is not echoed. */
+  prompt: (question: string, opts?: { secret?: boolean }) => Promise<string | null>;
   /** Writes a warning or progress line to stderr (never a secret). */
   warn: (line: string) => void;
   /** Writes an information line to stderr (e.g. an age plugin's "touch your key"); warn when absent. */

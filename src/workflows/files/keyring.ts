@@ -33,7 +33,7 @@ export function ageSourceEnv(ctx: FileCtx): AgeSourceEnv {
     },
     plugins: agePluginHost(ctx),
     promptPassphrase: async (message) => {
-      const answer = await ctx.prompt(message);
+      const answer = await ctx.prompt(message, { secret: true });
       if (answer === null) throw new HushError("KEY_FORMAT", "a passphrase is needed but there is no terminal to ask on", { hints: [message.replace(/:$/, "")] });
       return answer;
     },
