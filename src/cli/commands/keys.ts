@@ -16,7 +16,7 @@ export async function runKeys(ctx: FileCtx, f: Flags): Promise<number> {
     warn("no identities found: set SOPS_AGE_KEY_FILE, or put keys in ~/.config/sops/age/keys.txt (hush keygen -o …)");
     return 0;
   }
-  const rows = identities.map((i) => [i.type, i.kind, i.recipient ?? "(locked: recipient unknown until unlocked)", i.uid === undefined ? i.source : `${i.source} ${i.uid}`]);
+  const rows = identities.map((i) => [i.type, i.kind, i.recipient ?? (i.kind.startsWith("age-plugin-") ? "(the plugin holds the key)" : "(locked: recipient unknown until unlocked)"), i.uid === undefined ? i.source : `${i.source} ${i.uid}`]);
   const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => (r[c] as string).length)));
   for (const r of rows) writeStdout(r.map((x, c) => (c < 3 ? x.padEnd(w[c] as number) : x)).join("  ") + "\n");
   return 0;
