@@ -103,6 +103,15 @@ describe("interop: age plugins", { skip, concurrency: 1 }, () => {
     matrix.set("request-secret (PIN)", "right / wrong / none", "ok");
   });
 
+  it("says it is waiting when the plugin is silent for 5 s (a token to touch)", async () => {
+    const e = await box.hush(["encrypt", "--age", recipient, "--output", "slow.enc.yaml", "in.yaml"]);
+    assert.equal(e.code, 0);
+    const d = await box.hush(["decrypt", "slow.enc.yaml"], { env: { SOPS_AGE_KEY_FILE: box.path("keys/plugin.txt"), HUSHTEST_SLEEP: "6" } });
+    assert.equal(d.code, 0, describeRun("hush decrypt with a slow plugin", d));
+    assert.equal(d.stdout.toString(), INPUT);
+    assert.match(d.stderr.toString(), /^hush: waiting on hushtest plugin\.\.\.$/m);
+  });
+
   it("opens a file age encrypted with age-plugin-batchpass (age's own plugin) through identity-v1", async () => {
     const age = peer("age") as string;
     const payload = "a payload for batchpass\n";

@@ -13,6 +13,8 @@ import type { FileCtx } from "./context.js";
 const NAME_RE = /^[A-Za-z0-9+\-._]+$/;
 /** How long a plugin may take to exit after it was interrupted at the end of a conversation. */
 const EXIT_GRACE_MS = 5_000;
+/** After this long without a word from the plugin, say that hush is waiting on it (a token to touch?), once. */
+const WAIT_NOTICE_MS = 5_000;
 
 function start(ctx: FileCtx, name: string, protocol: string): PluginIO {
   if (!NAME_RE.test(name)) throw new HushError("KEY_FORMAT", `invalid plugin name: ${JSON.stringify(name)}`);
@@ -24,6 +26,7 @@ function start(ctx: FileCtx, name: string, protocol: string): PluginIO {
   let ended = false;
   let failure: HushError | null = null;
   let waiting: (() => void) | null = null;
+  let noticed = false;
   const wake = (): void => {
     const w = waiting;
     waiting = null;
@@ -63,7 +66,12 @@ function start(ctx: FileCtx, name: string, protocol: string): PluginIO {
         }
         if (failure !== null) throw failure;
         if (ended) return null;
+        const notice = noticed ? null : setTimeout(() => {
+          noticed = true;
+          (ctx.note ?? ctx.warn)(`waiting on ${name} plugin...`);
+        }, WAIT_NOTICE_MS);
         await new Promise<void>((res) => (waiting = res));
+        if (notice !== null) clearTimeout(notice);
       }
     },
     async close(): Promise<void> {

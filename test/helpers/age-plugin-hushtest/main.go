@@ -2,12 +2,15 @@
 // (filippo.io/age/plugin, the reference implementation of the protocol). Recipients and identities carry a
 // native X25519 recipient or identity string as their data, so any stanza it writes is a standard X25519
 // stanza. Each wrap and unwrap first sends a message to the client (exercising the msg round trip); with
-// HUSHTEST_ASK=1 an unwrap also asks for a secret and refuses unless it is "1234" (request-secret).
+// HUSHTEST_ASK=1 an unwrap also asks for a secret and refuses unless it is "1234" (request-secret); with
+// HUSHTEST_SLEEP=N it waits N seconds first (a token waiting to be touched).
 package main
 
 import (
 	"errors"
 	"os"
+	"strconv"
+	"time"
 
 	"filippo.io/age"
 	"filippo.io/age/plugin"
@@ -29,6 +32,9 @@ type identity struct{ inner age.Identity }
 func (i identity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 	if err := p.DisplayMessage("unwrapping with hushtest"); err != nil {
 		return nil, err
+	}
+	if n, err := strconv.Atoi(os.Getenv("HUSHTEST_SLEEP")); err == nil && n > 0 {
+		time.Sleep(time.Duration(n) * time.Second)
 	}
 	if os.Getenv("HUSHTEST_ASK") == "1" {
 		pin, err := p.RequestValue("PIN:", true)
