@@ -74,6 +74,23 @@ const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, require, bundle, file, __dirname);
 ${
   warmUp
+    ? ""
+    : `// No cache, or one V8 rejects (node was upgraded since the build): leave a fresh one for the next run, if
+// dist/ is writable and node runs with default flags (other flags would make the next default run reject it).
+if ((cachedData === undefined || script.cachedDataRejected) && process.execArgv.length === 0 && !process.env.NODE_OPTIONS) {
+  process.once("exit", () => {
+    const tmp = cacheFile + ".tmp-" + process.pid;
+    try {
+      writeFileSync(tmp, script.createCachedData(), { mode: 0o644 });
+      renameSync(tmp, cacheFile);
+    } catch {
+      try { require("node:fs").unlinkSync(tmp); } catch {}
+    }
+  });
+}
+`
+}${
+  warmUp
     ? `// node WARMUP OUT: run the argv lists in OUT.json in this process, then save what V8 compiled to OUT
 const out = process.argv[2];
 bundle.exports.warmUp(JSON.parse(readFileSync(out + ".json", "utf8"))).then(() => {

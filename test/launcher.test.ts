@@ -79,6 +79,18 @@ describe("launcher and code cache", () => {
         assert.equal(got.stderr, want.stderr, `hush ${args.join(" ")}: stderr`);
       }
       assert.match(hush(d, ["decrypt", "s.yaml"]).stdout, /^a: 1\n/);
+      // the launcher left a fresh cache behind, one this node accepts
+      const file = join(d, bundleName!);
+      const fresh = new Script(readFileSync(file, "latin1"), { filename: file, cachedData: readFileSync(join(d, cacheName!)) });
+      assert.equal(fresh.cachedDataRejected, false);
+      assert.ok(!readdirSync(d).some((n) => n.includes(".tmp-")), "no temp file left");
     });
   }
+
+  it("does not rewrite the cache when node runs with other flags (they would make it foreign to default runs)", () => {
+    const d = distWith("flags", undefined);
+    const r = spawnSync(process.execPath, ["--stack-size=2000", join(d, "hush.cjs"), "--version"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!existsSync(join(d, cacheName!)));
+  });
 });
