@@ -79,10 +79,16 @@ async function readStanza(name: string, io: PluginIO): Promise<Stanza> {
 
 const send = (io: PluginIO, type: string, args: readonly string[] = [], body: Uint8Array = new Uint8Array(0)): void => io.write(encodeStanza({ type, args, body }));
 
-/** Answers the requests every phase-2 loop shares (msg, values, confirm); false for anything else. */
+/**
+ * Answers what both phase-2 loops share (msg, values, confirm) and ends the conversation on `error`
+ * (acknowledged, then thrown with the plugin's words, as age does); false for anything else.
+ */
 async function handleCommon(name: string, io: PluginIO, host: PluginHost, s: Stanza): Promise<boolean> {
   const text = Buffer.from(s.body).toString("utf8");
   switch (s.type) {
+    case "error":
+      send(io, "ok");
+      throw pluginError(name, text);
     case "msg":
       host.message(name, text);
       send(io, "ok");
@@ -129,9 +135,6 @@ export async function pluginWrap(host: PluginHost, name: string, recipient: stri
         send(io, "ok");
       } else if (s.type === "labels") {
         send(io, "ok");
-      } else if (s.type === "error") {
-        send(io, "ok");
-        throw pluginError(name, Buffer.from(s.body).toString("utf8"));
       } else if (!(await handleCommon(name, io, host, s))) {
         send(io, "unsupported");
       }
@@ -164,9 +167,6 @@ export async function pluginUnwrap(host: PluginHost, name: string, identity: str
         if (s.body.length !== FILE_KEY_SIZE) throw pluginError(name, "the file key has the wrong size");
         fileKey = s.body;
         send(io, "ok");
-      } else if (s.type === "error") {
-        send(io, "ok");
-        throw pluginError(name, Buffer.from(s.body).toString("utf8"));
       } else if (!(await handleCommon(name, io, host, s))) {
         send(io, "unsupported");
       }
