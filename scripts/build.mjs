@@ -2,14 +2,15 @@
 // product's latency"):
 //
 //   dist/hush-<hash>.cjs    the whole program, one CommonJS function expression. Modules reached only by
-//                           dynamic import (each command but the core ones, typage, @noble/curves, yaml when
-//                           the fast path declines) are wrapped by esbuild in lazy initialisers, so a command
-//                           evaluates only the modules it uses.
+//                           dynamic import (each command but the core ones, typage, @noble/curves) are wrapped
+//                           by esbuild in lazy initialisers, and src/deps.ts requires yaml, bcrypt-pbkdf and
+//                           node:child_process on first use, so a command evaluates only what it uses.
 //   dist/hush-<hash>.cache  V8's code cache for that bundle, made by running a warm-up workload under this
 //                           node, so a run deserialises compiled bytecode instead of parsing and compiling.
 //   dist/hush.cjs           the launcher (the npm bin): compiles the bundle with the cache through node:vm
 //                           and calls its main. Without a cache, or when V8 rejects it (another node
-//                           version or V8 flags), it compiles the bundle normally: slower, same behaviour.
+//                           version or V8 flags), it compiles the bundle normally (slower, same behaviour)
+//                           and, when it can, leaves a fresh cache for the next run.
 //
 // Files are content-addressed and written first; the launcher is written under a temp name and renamed
 // last, so a test or a build running at the same time never runs half a build.
@@ -39,7 +40,7 @@ const r = await build({
   // the launcher compiles the file as one function expression and calls it with CommonJS's arguments
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
-  // src/sys/lazy-deps.ts reads import.meta.url only when unbundled (no `require`)
+  // src/deps.ts reads import.meta.url only when unbundled (no `require`)
   logOverride: { "empty-import-meta": "silent" },
   logLevel: "warning",
 });
