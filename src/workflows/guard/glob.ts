@@ -3,8 +3,9 @@
  * without `/` matches the file's base name at any depth; a pattern with `/` matches the whole
  * repository-relative path (a leading `/` is dropped). `*` matches within one path segment, `**`
  * across segments, `?` one character, `[…]` a class. Matching ignores case: `.ENV` on a
- * case-insensitive file system is the same file as `.env`.
+ * case-insensitive file system is the same file as `.env`. The glob syntax is src/sys/glob.ts's.
  */
+import { globSource } from "../../sys/glob.js";
 
 /** A compiled pattern. */
 export interface NamePattern {
@@ -13,33 +14,7 @@ export interface NamePattern {
 }
 
 function toRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        // "**/" matches zero or more directories; a bare "**" anything at all
-        if (glob[i + 2] === "/") {
-          re += "(?:.*/)?";
-          i += 2;
-        } else {
-          re += ".*";
-          i += 1;
-        }
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end === -1) re += "\\[";
-      else {
-        let body = glob.slice(i + 1, end).replace(/\\/g, "\\\\");
-        if (body.startsWith("!")) body = "^" + body.slice(1);
-        re += `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`, "i");
+  return new RegExp(`^${globSource(glob, { braces: false })}$`, "i");
 }
 
 /** Compiles one glob. */
