@@ -66,11 +66,12 @@ describe("shell completion", () => {
   });
 
   it("the bash script fills COMPREPLY in a real bash", (t) => {
-    if (spawnSync("bash", ["--version"]).error !== undefined) return t.skip("bash is not installed");
+    const bash = requirePeer(t, "bash");
+    if (bash === null) return;
     const script = spawnSync(process.execPath, [HUSH, "completion", "bash"], { encoding: "utf8" }).stdout;
     const complete = (words: string[]): string[] => {
       const body = `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _hush_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
-      const r = spawnSync("bash", ["-c", body], { cwd: dir, env, encoding: "utf8" });
+      const r = spawnSync(bash, ["-c", body], { cwd: dir, env, encoding: "utf8" });
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.split("\n").filter((l) => l !== "");
     };
