@@ -87,6 +87,20 @@ describe("launcher and code cache", () => {
     });
   }
 
+  it("leaves no plaintext in a cache it writes after a decrypt", () => {
+    const secret = `launcher-secret-${randomBytes(12).toString("hex")}`;
+    writeFileSync(join(dir, "secret.yaml"), `token: ${secret}\n`);
+    const recipient = hush(DIST, ["keygen", "-y", "key.txt"]).stdout.trim();
+    assert.equal(hush(DIST, ["encrypt", "--age", recipient, "-i", "secret.yaml"]).status, 0);
+    const d = distWith("secret-cache", undefined);
+    const r = hush(d, ["decrypt", "secret.yaml"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.includes(secret));
+    const cache = readFileSync(join(d, cacheName!));
+    assert.ok(cache.length > 0);
+    for (const enc of ["utf8", "utf16le", "latin1"] as const) assert.equal(cache.indexOf(Buffer.from(secret, enc)), -1, `no ${enc} copy of the value in the code cache`);
+  });
+
   it("does not rewrite the cache when node runs with other flags (they would make it foreign to default runs)", () => {
     const d = distWith("flags", undefined);
     const r = spawnSync(process.execPath, ["--stack-size=2000", join(d, "hush.cjs"), "--version"], { cwd: dir, env, encoding: "utf8" });
