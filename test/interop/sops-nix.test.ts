@@ -11,6 +11,7 @@ import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, read
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requirePeer } from "../helpers/peers.js";
+import { mountedType } from "../../src/sys/mounts.js";
 
 const HUSH = resolve("dist/hush.cjs");
 const ASSETS = resolve("test/vectors/sops-nix");
@@ -21,6 +22,12 @@ function install(manifest: object, dir: string, env: Record<string, string>): vo
   writeFileSync(p, JSON.stringify(manifest));
   const r = spawnSync(process.execPath, [HUSH, "install-secrets", p], { env, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
+}
+
+/** As root, install-secrets mounts a ramfs at the mount point, as sops-nix does: unmount it before removing the tree. */
+function cleanup(d: { path: string; secretsPath: string }): void {
+  if (mountedType(d.secretsPath) !== null) spawnSync("umount", ["-l", d.secretsPath]);
+  rmSync(d.path, { recursive: true, force: true });
 }
 
 function testDir(): { path: string; secretsPath: string; symlinkPath: string } {
@@ -47,9 +54,12 @@ describe("sops-nix test assets through hush install-secrets", () => {
       install(m, d.path, { PATH: process.env["PATH"] ?? "", HOME: d.path });
       assert.ok(lstatSync(target).isSymbolicLink());
       assert.equal(readFileSync(target, "utf8"), "test_value");
+      // sops-nix mounts a ramfs there (where this machine allows mounts)
+      const fs = mountedType(d.secretsPath);
+      assert.ok(fs === "ramfs" || fs === null, `mounted ${fs}`);
       assert.equal(statSync(target).mode & 0o777, 0o400);
     } finally {
-      rmSync(d.path, { recursive: true, force: true });
+      cleanup(d);
     }
   });
 
@@ -101,7 +111,7 @@ describe("sops-nix test assets through hush install-secrets", () => {
       assert.equal(readlinkSync(d.symlinkPath), join(d.secretsPath, "2"));
     } finally {
       spawnSync("gpgconf", ["--kill", "gpg-agent"], { env });
-      rmSync(d.path, { recursive: true, force: true });
+      cleanup(d);
     }
   });
 });

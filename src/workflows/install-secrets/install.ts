@@ -13,16 +13,20 @@
  *    `<symlinkPath>/rendered/<name>` (same temp + rename);
  * 6. prune generations older than keepGenerations (0 keeps all).
  *
+ * As root, without --root and not in userMode, the mount point gets a ramfs first (a tmpfs with noswap
+ * with useTmpfs), as sops-nix mounts one, unless one is mounted there already. Where mounting is not
+ * allowed (a container), hush warns and installs into the directory as it is; sops-nix would stop.
+ *
  * `--root DIR` prefixes every absolute path of the manifest; symlink targets stay the paths as seen
  * inside DIR, so the tree works when DIR becomes `/` (a container or chroot). Owners are looked up in
- * DIR/etc when it has a passwd file, else /etc. hush mounts nothing (sops-nix mounts a ramfs/tmpfs at
- * the mount point): mount one yourself, or use a directory on a tmpfs such as /run.
+ * DIR/etc when it has a passwd file, else /etc. Nothing is mounted under --root.
  */
 import { constants as fsConstants, existsSync, readFileSync } from "node:fs";
 import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, symlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { HushError } from "../../errors.js";
 import { x25519IdentityFromSshKey } from "../../keys/age/index.js";
+import { mountSecretFs } from "../../sys/mounts.js";
 import { lookupGid, lookupUid } from "../../sys/users.js";
 import { valToString } from "../../tree/go-format.js";
 import { Comment, isList, isMap, type TreeMap, type Value } from "../../tree/index.js";
@@ -299,7 +303,8 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   }
 
   try {
-    return await materialise(m, resolved, rooted, keysGid, doChown);
+    // only for the real tree: with --root hush builds a directory tree (an image, a test) and mounts nothing
+    return await materialise(m, resolved, rooted, keysGid, doChown, doChown && root === undefined && process.platform === "linux", ctx.warn);
   } catch (e) {
     if (e instanceof HushError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -308,10 +313,29 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
 }
 
 /** Steps 3–6 of the file header: write, switch, link, prune. */
-async function materialise(m: Manifest, resolved: Resolved[], rooted: (p: string) => string, keysGid: number, doChown: boolean): Promise<InstallReport> {
+async function materialise(
+  m: Manifest,
+  resolved: Resolved[],
+  rooted: (p: string) => string,
+  keysGid: number,
+  doChown: boolean,
+  mountFs: boolean,
+  warn: (line: string) => void,
+): Promise<InstallReport> {
   const mountHost = rooted(m.secretsMountPoint);
   const linkHost = rooted(m.symlinkPath);
   await mkdir(mountHost, { recursive: true, mode: 0o751 });
+  // as sops-nix: a ramfs (or tmpfs, noswap) at the mount point, so the secrets never reach a disk or swap
+  if (mountFs) {
+    try {
+      mountSecretFs(mountHost, m.useTmpfs);
+    } catch (e) {
+      // sops-nix stops here; hush goes on into the directory as it is (a container without CAP_SYS_ADMIN,
+      // where /run is usually a tmpfs already), and says so
+      if (!(e instanceof HushError)) throw e;
+      warn(`${e.message}; installing into ${m.secretsMountPoint} as it is`);
+    }
+  }
   if (doChown) await chown(mountHost, 0, keysGid);
 
   let generation = 0;

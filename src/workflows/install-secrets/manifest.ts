@@ -5,7 +5,7 @@
  * | ini | binary; "" = yaml), mode (octal string; missing = "0400"), restartUnits/reloadUnits (reported for
  * the secrets that changed; hush restarts nothing)}, secretsMountPoint, symlinkPath, keepGenerations, ageKeyFile (used as
  * SOPS_AGE_KEY_FILE), ageSshKeyPaths (each ed25519 key converted to an age identity, as sops-nix does), gnupgHome (as GNUPGHOME),
- * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs and logging (accepted; hush mounts nothing),
+ * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs (tmpfs with noswap instead of ramfs), logging (accepted),
  * templates[] {name, content | file, path, mode, owner | uid, group | gid, restartUnits/reloadUnits} with
  * placeholderBySecretName (every secret's placeholder, replaced by its value in each template).
  * Refused with a clear error: sshKeyPaths (ssh keys as GPG keys). Every problem is collected with its JSON path.
@@ -62,6 +62,8 @@ export interface Manifest {
   ageSshKeyPaths: string[];
   gnupgHome?: string;
   userMode: boolean;
+  /** Mount a tmpfs (noswap) at the mount point instead of a ramfs. */
+  useTmpfs: boolean;
 }
 
 const FORMATS = new Set(["yaml", "json", "dotenv", "ini", "binary"]);
@@ -247,6 +249,7 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     symlinkPath: fix(link),
     keepGenerations: keep,
     userMode,
+    useTmpfs: m["useTmpfs"] === true,
     ...(ageKeyFile === undefined || ageKeyFile === "" ? {} : { ageKeyFile }),
     ageSshKeyPaths: ageSsh,
     ...(gnupgHome === undefined || gnupgHome === "" ? {} : { gnupgHome }),
