@@ -58,7 +58,14 @@ async function promptTty(question: string, opts: { secret?: boolean } = {}): Pro
     }
     const buf = Buffer.alloc(1);
     const bytes: number[] = [];
-    while (readSync(fd, buf, 0, 1, null) === 1 && buf[0] !== 10) bytes.push(buf[0] as number);
+    let n = 0;
+    while ((n = readSync(fd, buf, 0, 1, null)) === 1 && buf[0] !== 10) bytes.push(buf[0] as number);
+    if (n === 0 && hidden) {
+      // Ctrl-C makes the read return nothing, and node delivers the signal on the next turn of the loop:
+      // give it that turn while the handler (restore the echo, exit 130) is still installed
+      restore();
+      await new Promise<void>((res) => setImmediate(res));
+    }
     return Buffer.from(bytes).toString("utf8").replace(/\r$/, "");
   } finally {
     restore();

@@ -56,4 +56,33 @@ describe("prompting for a passphrase on a terminal", { skip: SCRIPT === null ? "
     assert.match(out.text, /token: visible-after-decrypt/);
     assert.ok(!out.text.includes(PASSPHRASE), "the passphrase is not echoed");
   });
+
+  it("Ctrl-C at a secret prompt exits 130 and leaves the terminal echoing", async (t) => {
+    const keygen = requirePeer(t, "ssh-keygen");
+    if (keygen === null) return;
+    // the key and s.yaml of the previous test
+    const shell = `node ${HUSH} decrypt s.yaml; echo "EXIT=$?"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo'`;
+    const out = await new Promise<string>((res) => {
+      // bash as script's shell: it outlives a child that exits on Ctrl-C by itself (dash dies with it)
+      const child = spawn(SCRIPT!, ["-q", "-e", "-c", shell, "/dev/null"], { cwd: work, env: { ...env, SHELL: "/bin/bash" }, stdio: ["pipe", "pipe", "pipe"] });
+      let text = "";
+      let sent = false;
+      child.stdout.on("data", (b: Buffer) => {
+        text += b.toString();
+        if (!sent && text.includes("Enter passphrase")) {
+          sent = true;
+          setTimeout(() => child.stdin.write("\x03"), 200);
+          setTimeout(() => child.stdin.end(), 2_000);
+        }
+      });
+      const kill = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      child.on("close", () => {
+        clearTimeout(kill);
+        res(text);
+      });
+    });
+    assert.match(out, /EXIT=130/);
+    assert.match(out, /^echo\r?$/m, "echo is back on");
+    assert.doesNotMatch(out, /^-echo\r?$/m);
+  });
 });
