@@ -25,9 +25,11 @@ export async function runInstallSecrets(ctx: FileCtx, args: readonly string[]): 
   if (r.added.length > 0) out += `install-secrets: adding secret: ${r.added.join(", ")}\n`;
   if (r.changed.length > 0) out += `install-secrets: modifying secret: ${r.changed.join(", ")}\n`;
   if (r.removed.length > 0) out += `install-secrets: removing secret: ${r.removed.join(", ")}\n`;
-  if (r.restart.length > 0) out += `install-secrets: units to restart (not done by hush): ${r.restart.join(", ")}\n`;
-  if (r.reload.length > 0) out += `install-secrets: units to reload (not done by hush): ${r.reload.join(", ")}\n`;
-  out += `install-secrets: ${r.symlinkPath} → generation ${r.generation}${r.pruned.length > 0 ? ` (pruned ${r.pruned.join(", ")})` : ""}\n`;
+  const how = r.unitsVia === "systemctl" ? (r.dry ? "would ask systemctl" : "asked systemctl") : r.unitsVia === "activation-list" ? "queued for switch-to-configuration" : "not done by hush";
+  if (r.restart.length > 0) out += `install-secrets: units to restart (${how}): ${r.restart.join(", ")}\n`;
+  if (r.reload.length > 0) out += `install-secrets: units to reload (${how}): ${r.reload.join(", ")}\n`;
+  if (r.dry) out += `install-secrets: dry-activate: ${r.symlinkPath} would move to generation ${r.generation}; nothing written\n`;
+  else out += `install-secrets: ${r.symlinkPath} → generation ${r.generation}${r.pruned.length > 0 ? ` (pruned ${r.pruned.join(", ")})` : ""}\n`;
   writeStdout(out);
   return 0;
 }

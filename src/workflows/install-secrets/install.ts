@@ -32,6 +32,7 @@ import { valToString } from "../../tree/go-format.js";
 import { Comment, isList, isMap, type TreeMap, type Value } from "../../tree/index.js";
 import { decryptFile, open as openSops, type FileCtx } from "../files/index.js";
 import { parseManifest, type Manifest, type ManifestSecret } from "./manifest.js";
+import { propagateUnits, type UnitsVia } from "./units.js";
 
 /** Options of installSecrets. */
 export interface InstallOptions {
@@ -53,6 +54,10 @@ export interface InstallReport {
   /** restartUnits/reloadUnits of the secrets added or changed since the previous generation (none on a first install, as sops-nix). */
   restart: string[];
   reload: string[];
+  /** How the units were passed on (units.ts): systemctl, the NixOS activation lists, or not at all. */
+  unitsVia: UnitsVia;
+  /** NIXOS_ACTION=dry-activate: nothing was written or switched; `generation` is the one that would be made. */
+  dry: boolean;
 }
 
 interface Resolved extends ManifestSecret {
@@ -304,7 +309,10 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
 
   try {
     // only for the real tree: with --root hush builds a directory tree (an image, a test) and mounts nothing
-    return await materialise(m, resolved, rooted, keysGid, doChown, doChown && root === undefined && process.platform === "linux", ctx.warn);
+    const dry = ctx.env["NIXOS_ACTION"] === "dry-activate";
+    const report = await materialise(m, resolved, rooted, keysGid, doChown, doChown && root === undefined && process.platform === "linux", ctx.warn, dry);
+    if (!m.userMode) report.unitsVia = await propagateUnits(report.restart, report.reload, { env: ctx.env, dry, rooted, note: ctx.note ?? ctx.warn });
+    return report;
   } catch (e) {
     if (e instanceof HushError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -321,6 +329,7 @@ async function materialise(
   doChown: boolean,
   mountFs: boolean,
   warn: (line: string) => void,
+  dry: boolean,
 ): Promise<InstallReport> {
   const mountHost = rooted(m.secretsMountPoint);
   const linkHost = rooted(m.symlinkPath);
@@ -353,6 +362,27 @@ async function materialise(
     if (code === "EINVAL") await rm(linkHost, { recursive: true, force: true }); // a real file or directory: sops-nix replaces it
     else if (code !== "ENOENT") throw new HushError("GENERIC", `cannot access ${m.symlinkPath}: ${code}`, { cause: e });
   }
+  // what changed, against the generation the symlink pointed at
+  const added: string[] = [];
+  const changed: string[] = [];
+  const before = oldGen === undefined ? [] : await listFiles(oldGen);
+  for (const s of resolved) {
+    let old: Buffer | null = null;
+    if (oldGen !== undefined) old = await readFile(join(oldGen, s.name)).catch(() => null);
+    if (old === null) added.push(s.name);
+    else if (!old.equals(Buffer.from(s.value))) changed.push(s.name);
+  }
+  const names = new Set(resolved.map((s) => s.name));
+  const removed = before.filter((n) => !names.has(n));
+
+  const touched = oldGen === undefined ? [] : resolved.filter((s) => added.includes(s.name) || changed.includes(s.name));
+  const uniq = (xs: string[]): string[] => [...new Set(xs)];
+  const restart = uniq(touched.flatMap((s) => s.restartUnits));
+  const reload = uniq(touched.flatMap((s) => s.reloadUnits));
+  if (dry) {
+    // NixOS dry-activate: report what would change, write and switch nothing
+    return { generation: generation + 1, dir: join(mountHost, String(generation + 1)), symlinkPath: m.symlinkPath, added, changed, removed, pruned: [], restart, reload, unitsVia: "none", dry: true };
+  }
   generation++;
   const genHost = join(mountHost, String(generation));
   const genInRoot = join(m.secretsMountPoint, String(generation));
@@ -376,19 +406,6 @@ async function materialise(
     throw new HushError("WRITE_OUTPUT", `cannot write the new generation: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: genHost, cause: e });
   }
 
-  // what changed, against the generation the symlink pointed at
-  const added: string[] = [];
-  const changed: string[] = [];
-  const before = oldGen === undefined ? [] : await listFiles(oldGen);
-  for (const s of resolved) {
-    let old: Buffer | null = null;
-    if (oldGen !== undefined) old = await readFile(join(oldGen, s.name)).catch(() => null);
-    if (old === null) added.push(s.name);
-    else if (!old.equals(Buffer.from(s.value))) changed.push(s.name);
-  }
-  const names = new Set(resolved.map((s) => s.name));
-  const removed = before.filter((n) => !names.has(n));
-
   await atomicSymlink(genInRoot, linkHost, null);
   for (const s of resolved) {
     const targetFile = join(m.symlinkPath, s.name);
@@ -407,8 +424,6 @@ async function materialise(
       }
     }
   }
-  const touched = oldGen === undefined ? [] : resolved.filter((s) => added.includes(s.name) || changed.includes(s.name));
-  const uniq = (xs: string[]): string[] => [...new Set(xs)];
   return {
     generation,
     dir: genHost,
@@ -417,7 +432,9 @@ async function materialise(
     changed,
     removed,
     pruned: pruned.sort((a, b) => a - b),
-    restart: uniq(touched.flatMap((s) => s.restartUnits)),
-    reload: uniq(touched.flatMap((s) => s.reloadUnits)),
+    restart,
+    reload,
+    unitsVia: "none",
+    dry: false,
   };
 }

@@ -148,6 +148,40 @@ describe("install-secrets", () => {
     assert.ok(!existsSync(join(f.root, "run/secrets.d/6/test4")));
   });
 
+  it("passes the units of changed secrets on: the NixOS activation lists, systemctl, and a dry-activate that switches nothing", async () => {
+    const f = await fixture();
+    mkdirSync(join(f.root, "run/nixos"), { recursive: true });
+    const one = (key: string): Record<string, unknown>[] => [
+      { name: "port", key, path: "/run/secrets/port", sopsFile: "/nix/store/abc-secrets/secrets.yaml", mode: "0400", restartUnits: ["app.service"], reloadUnits: ["nginx.service"] },
+    ];
+    const first = await installSecrets(f.ctx, { manifest: f.manifest({}, one("nested/port")), root: f.root });
+    assert.equal(first.unitsVia, "none", "a first install restarts nothing");
+    assert.ok(!existsSync(join(f.root, "run/nixos/activation-restart-list")));
+    // the secret now comes from another key: it changed, and its units are queued for switch-to-configuration
+    const second = await installSecrets(f.ctx, { manifest: f.manifest({}, one("test_key")), root: f.root });
+    assert.deepEqual([second.changed, second.unitsVia], [["port"], "activation-list"]);
+    assert.equal(readFileSync(join(f.root, "run/nixos/activation-restart-list"), "utf8"), "app.service\n");
+    assert.equal(readFileSync(join(f.root, "run/nixos/activation-reload-list"), "utf8"), "nginx.service\n");
+    // dry-activate: reported and listed in the dry lists; nothing written, nothing switched
+    const base = f.ctx.env;
+    f.ctx.env = { ...base, NIXOS_ACTION: "dry-activate" };
+    const dry = await installSecrets(f.ctx, { manifest: f.manifest({}, one("nested/port")), root: f.root });
+    assert.deepEqual([dry.dry, dry.changed, dry.generation], [true, ["port"], 3]);
+    assert.equal(readlinkSync(join(f.root, "run/secrets")), "/run/secrets.d/2");
+    assert.ok(!existsSync(join(f.root, "run/secrets.d/3")));
+    assert.equal(readFileSync(join(f.root, "run/nixos/dry-activation-restart-list"), "utf8"), "app.service\n");
+    assert.equal(readFileSync(join(f.root, "run/secrets.d/2/port"), "utf8"), "test_value");
+    // sops-nix's systemd unit: systemctl --no-block try-restart / try-reload-or-restart (a recording systemctl here)
+    const bin = join(f.dir, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "systemctl"), `#!/bin/sh\necho "$@" >> ${join(f.dir, "systemctl.log")}\n`, { mode: 0o755 });
+    f.ctx.env = { ...base, SOPS_RESTART_UNITS_VIA_SYSTEMCTL: "1", PATH: `${bin}:${base["PATH"] ?? ""}` };
+    const via = await installSecrets(f.ctx, { manifest: f.manifest({}, one("nested/port")), root: f.root });
+    assert.deepEqual([via.changed, via.unitsVia, via.generation], [["port"], "systemctl", 3]);
+    assert.equal(readFileSync(join(f.dir, "systemctl.log"), "utf8"), "--no-block try-restart app.service\n--no-block try-reload-or-restart nginx.service\n");
+    assert.equal(readFileSync(join(f.root, "run/nixos/activation-restart-list"), "utf8"), "app.service\n", "the lists are left alone then");
+  });
+
   it("a key missing in the source file names the secret and the key, and switches nothing", async () => {
     const f = await fixture();
     const m = f.manifest();
