@@ -32,7 +32,7 @@ export const COMPLETION: Readonly<Record<string, { flags: readonly string[]; sub
   groups: { flags: ["--file=", "--in-place", "--age=", "--pgp=", "--shamir-secret-sharing-threshold=", "--indent=", "--decryption-order="], sub: ["add", "delete"] },
   export: { flags: ["--format=", "--extract=", "--prefix=", "--upper", "--flatten-separator=", "--skip-invalid", "--output="] },
   deploy: { flags: ["--dry-run", "--cleanup", "--config="] },
-  "install-secrets": { flags: ["--root="] },
+  "install-secrets": { flags: ["--root=", "--ignore-passwd", "--check-mode="] },
   fingerprint: { flags: ["--stdin", "--strip-newline"] },
   run: { flags: ["--file=", "--no-mask", "--mask-min-length=", "--verbose", "--decryption-order=", "--input-type="] },
   "exec-env": { flags: ["--pristine", "--same-process", "--background", "--user=", "--decryption-order=", "--input-type="] },
@@ -55,6 +55,7 @@ const VALUES: Readonly<Record<string, readonly string[]>> = {
   "--decryption-order": ["age", "pgp", "age,pgp", "pgp,age"],
   "--format": ["dotenv", "shell", "docker", "github-env", "json", "yaml", "text", "sarif"],
   "--hook": ["pre-commit"],
+  "--check-mode": ["manifest", "sopsfile", "off"],
 };
 const FORMATS_BY_COMMAND: Readonly<Record<string, readonly string[]>> = {
   export: ["dotenv", "shell", "docker", "github-env", "json", "yaml"],

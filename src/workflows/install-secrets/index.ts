@@ -1,3 +1,3 @@
 /** The public face of the install-secrets workflow. */
-export { installSecrets, type InstallOptions, type InstallReport } from "./install.js";
+export { checkManifest, installSecrets, type CheckReport, type InstallOptions, type InstallReport } from "./install.js";
 export { parseManifest, replaceRuntimeDir, type Manifest, type ManifestSecret, type SecretFormat } from "./manifest.js";

@@ -30,7 +30,8 @@ import { mountSecretFs } from "../../sys/mounts.js";
 import { lookupGid, lookupUid } from "../../sys/users.js";
 import { valToString } from "../../tree/go-format.js";
 import { Comment, isList, isMap, type TreeMap, type Value } from "../../tree/index.js";
-import { decryptFile, open as openSops, type FileCtx } from "../files/index.js";
+import { readEncrypted } from "../../engine/index.js";
+import { decryptFile, open as openSops, pickStore, type FileCtx } from "../files/index.js";
 import { parseManifest, type Manifest, type ManifestSecret } from "./manifest.js";
 import { propagateUnits, type UnitsVia } from "./units.js";
 
@@ -39,6 +40,8 @@ export interface InstallOptions {
   manifest: string;
   /** Prefix for every absolute path in the manifest. */
   root?: string;
+  /** sops-nix's -ignore-passwd: look up no owner or group; everything is root's (or yours in userMode). */
+  ignorePasswd?: boolean;
 }
 
 /** What changed. */
@@ -203,9 +206,12 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   const etc = root !== undefined && existsSync(join(root, "etc", "passwd")) ? join(root, "etc") : "/etc";
   const me = process.getuid?.() ?? 0;
   const doChown = !m.userMode && me === 0;
+  // as sops-nix: under -ignore-passwd, and in a NixOS dry activation (its users may not exist yet), owners are root
+  const rootOwned = o.ignorePasswd === true || ctx.env["NIXOS_ACTION"] === "dry-activate";
 
   /** uid and gid of a secret or template, checked against who may set them. */
   const ownerOf = (what: string, s: { owner?: string; uid: number; group?: string; gid: number }): { uid: number; gid: number } => {
+    if (rootOwned) return m.userMode ? { uid: me, gid: process.getgid?.() ?? 0 } : { uid: 0, gid: 0 };
     let uid: number;
     let gid: number;
     try {
@@ -241,7 +247,7 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
     return { t, text, uid, gid };
   });
   let keysGid = 0;
-  if (doChown) {
+  if (doChown && o.ignorePasswd !== true) {
     try {
       keysGid = lookupGid("keys", etc);
     } catch {
@@ -437,4 +443,56 @@ async function materialise(
     unitsVia: "none",
     dry: false,
   };
+}
+
+/** What `--check-mode` looked at. */
+export interface CheckReport {
+  secrets: number;
+  /** sops files read (sopsfile mode). */
+  files: number;
+}
+
+/**
+ * sops-nix's `-check-mode` (what NixOS runs at build time): `manifest` checks the manifest only;
+ * `sopsfile` also reads each sops file (nothing is decrypted: its keys are in the clear), checks it is
+ * one of its format, that every secret naming it gives the same format, and that each secret's key is
+ * there and holds a value. Nothing is written.
+ * @throws HushError CONFIG naming the secret, the file and the problem; READ_INPUT for an unreadable file
+ */
+export async function checkManifest(ctx: FileCtx, o: InstallOptions & { mode: "manifest" | "sopsfile" }): Promise<CheckReport> {
+  let text: string;
+  try {
+    text = await readFile(isAbsolute(o.manifest) ? o.manifest : resolve(ctx.cwd, o.manifest), "utf8");
+  } catch {
+    throw new HushError("READ_INPUT", "cannot read the manifest", { file: o.manifest });
+  }
+  // a build checks a manifest for another machine: %r needs no runtime directory here
+  const m = parseManifest(text, o.manifest, ctx.env["XDG_RUNTIME_DIR"] ?? "/run/user/0");
+  if (o.mode === "manifest") return { secrets: m.secrets.length, files: 0 };
+  const root = o.root === undefined ? undefined : resolve(ctx.cwd, o.root);
+  const rooted = (p: string): string => (isAbsolute(p) ? (root === undefined ? p : join(root, p)) : resolve(ctx.cwd, p));
+  const first = new Map<string, ManifestSecret>();
+  const trees = new Map<string, TreeMap>();
+  for (const s of m.secrets) {
+    const before = first.get(s.sopsFile);
+    if (before !== undefined && before.format !== s.format) {
+      throw new HushError("CONFIG", `secret ${JSON.stringify(s.name)} defined the format of ${s.sopsFile} as ${s.format}, but it was specified as ${before.format} in ${JSON.stringify(before.name)} before`, { file: o.manifest });
+    }
+    if (before === undefined) {
+      first.set(s.sopsFile, s);
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(rooted(s.sopsFile));
+      } catch (e) {
+        throw new HushError("READ_INPUT", `failed reading ${s.sopsFile}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: o.manifest });
+      }
+      try {
+        trees.set(s.sopsFile, readEncrypted(bytes, pickStore(s.sopsFile, s.format), s.sopsFile).branches[0] ?? { kind: "map", items: [] });
+      } catch (e) {
+        throw new HushError("CONFIG", `cannot parse ${s.format} of '${s.sopsFile}': ${e instanceof HushError ? e.message : "malformed"}`, { file: o.manifest });
+      }
+    }
+    if (s.key !== "" && (s.format === "yaml" || s.format === "json")) lookupKey(trees.get(s.sopsFile) as TreeMap, s.key, s, o.manifest);
+  }
+  return { secrets: m.secrets.length, files: first.size };
 }

@@ -182,6 +182,17 @@ describe("install-secrets", () => {
     assert.equal(readFileSync(join(f.root, "run/nixos/activation-restart-list"), "utf8"), "app.service\n", "the lists are left alone then");
   });
 
+  it("--ignore-passwd looks up no owner: everything is root's, even for a user that does not exist", async (t) => {
+    if (!IS_ROOT) return t.skip("chown needs root (CI runs as root)");
+    const f = await fixture();
+    const m = f.manifest({}, [{ name: "t", key: "test_key", path: "/run/secrets/t", sopsFile: "/nix/store/abc-secrets/secrets.yaml", owner: "no-such-user", group: "no-such-group", mode: "0400" }]);
+    await assert.rejects(installSecrets(f.ctx, { manifest: m, root: f.root }), /no-such-user/);
+    await installSecrets(f.ctx, { manifest: m, root: f.root, ignorePasswd: true });
+    const st = statSync(join(f.root, "run/secrets.d/1/t"));
+    assert.deepEqual([st.uid, st.gid], [0, 0]);
+    assert.equal(statSync(join(f.root, "run/secrets.d/1")).gid, 0, "the generation too: no keys group lookup");
+  });
+
   it("a key missing in the source file names the secret and the key, and switches nothing", async () => {
     const f = await fixture();
     const m = f.manifest();
