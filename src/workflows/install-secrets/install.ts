@@ -466,8 +466,8 @@ export async function checkManifest(ctx: FileCtx, o: InstallOptions & { mode: "m
   } catch {
     throw new HushError("READ_INPUT", "cannot read the manifest", { file: o.manifest });
   }
-  // a build checks a manifest for another machine: %r needs no runtime directory here
-  const m = parseManifest(text, o.manifest, ctx.env["XDG_RUNTIME_DIR"] ?? "/run/user/0");
+  // a build checks a manifest for another machine: %r needs no runtime directory here (sops-nix uses "")
+  const m = parseManifest(text, o.manifest, ctx.env["XDG_RUNTIME_DIR"] ?? "");
   if (o.mode === "manifest") return { secrets: m.secrets.length, files: 0 };
   const root = o.root === undefined ? undefined : resolve(ctx.cwd, o.root);
   const rooted = (p: string): string => (isAbsolute(p) ? (root === undefined ? p : join(root, p)) : resolve(ctx.cwd, p));
