@@ -63,6 +63,33 @@ describe("sops-nix test assets through hush install-secrets", () => {
     }
   });
 
+  it("TestSSHKey: sshKeyPaths, an RSA host key made into the GPG key secrets.yaml is encrypted to", (t) => {
+    const gpg = requirePeer(t, "gpg");
+    if (gpg === null) return;
+    if (!IS_ROOT) {
+      t.skip("sops-nix's TestSSHKey chowns to nobody:nogroup: it needs root (CI runs as root)");
+      return;
+    }
+    const d = testDir();
+    try {
+      const target = join(d.path, "existing-target");
+      closeSync(openSync(target, "w"));
+      const m = {
+        secrets: [{ name: "test", key: "test_key", owner: "nobody", group: "nogroup", sopsFile: join(ASSETS, "secrets.yaml"), path: target, mode: "0400", restartUnits: ["affected-service"], reloadUnits: ["affected-reload-service"] }],
+        secretsMountPoint: d.secretsPath,
+        symlinkPath: d.symlinkPath,
+        sshKeyPaths: [join(ASSETS, "ssh-key")],
+      };
+      // no age key and no GnuPG home of its own: only the converted ssh key can open the file
+      install(m, d.path, { PATH: process.env["PATH"] ?? "", HOME: d.path });
+      assert.ok(lstatSync(target).isSymbolicLink());
+      assert.equal(readFileSync(target, "utf8"), "test_value");
+      assert.equal(statSync(target).mode & 0o777, 0o400);
+    } finally {
+      cleanup(d);
+    }
+  });
+
   it("testGPG: every format, owners, modes, and generation 2 on the second run", (t) => {
     const gpg = requirePeer(t, "gpg");
     if (gpg === null) return;

@@ -26,6 +26,9 @@ import { chmod, chown, lchown, lstat, mkdir, mkdtemp, open, readFile, readdir, r
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { HushError } from "../../errors.js";
 import { x25519IdentityFromSshKey } from "../../keys/age/index.js";
+import { sshRsaKeyToOpenPgp } from "../../keys/pgp-ssh.js";
+import { childProcess } from "../../deps.js";
+import { createPrivateTempDir, removePrivateTempDir } from "../../sys/private-temp.js";
 import { mountSecretFs } from "../../sys/mounts.js";
 import { lookupGid, lookupUid } from "../../sys/users.js";
 import { valToString } from "../../tree/go-format.js";
@@ -287,7 +290,20 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
     delete env["SOPS_AGE_KEY_FILE"];
   }
   if (m.gnupgHome !== undefined) env["GNUPGHOME"] = rooted(m.gnupgHome);
-  const values = await decryptAll({ ...ctx, env }, m, rooted, manifestFile);
+  // sops-nix (importSSHKeys): each RSA host key becomes an OpenPGP key (ssh-to-pgp's, same fingerprint) in a
+  // throw-away GnuPG home, which decryption then uses; a key that cannot be read or converted is reported
+  const gpgHome = m.sshKeyPaths.length > 0 ? sshKeysGpgHome(ctx, m.sshKeyPaths, rooted) : undefined;
+  if (gpgHome !== undefined) env["GNUPGHOME"] = gpgHome;
+  let values: Map<string, Uint8Array>;
+  try {
+    values = await decryptAll({ ...ctx, env }, m, rooted, manifestFile);
+  } finally {
+    if (gpgHome !== undefined) {
+      // the agent gpg started for the import holds the key too: stop it before the directory goes
+      childProcess().spawnSync("gpgconf", ["--homedir", gpgHome, "--kill", "gpg-agent"], { stdio: "ignore" });
+      removePrivateTempDir(gpgHome);
+    }
+  }
   for (const r of resolved) r.value = values.get(r.name)!;
   for (const { t, text, uid, gid } of templates) {
     // every placeholder replaced by its secret's bytes (sops-nix renderTemplate: strings.ReplaceAll), byte for byte
@@ -324,6 +340,33 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
     const err = e as NodeJS.ErrnoException;
     throw new HushError("WRITE_OUTPUT", `cannot install the secrets: ${err.code ?? String(e)}`, { ...(err.path === undefined ? {} : { file: err.path }), cause: e });
   }
+}
+
+/** A private GnuPG home holding each of `paths`' RSA keys as an OpenPGP key; problems are warned about and skipped. */
+function sshKeysGpgHome(ctx: FileCtx, paths: readonly string[], rooted: (p: string) => string): string {
+  const home = createPrivateTempDir(undefined, "hush-gpg-");
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  const gpg = ctx.env["SOPS_GPG_EXEC"] || "gpg";
+  for (const p of paths) {
+    let text: string;
+    try {
+      text = readFileSync(rooted(p), "utf8");
+    } catch (e) {
+      ctx.warn(`cannot read ssh key '${p}': ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+      continue;
+    }
+    let key;
+    try {
+      key = sshRsaKeyToOpenPgp(text);
+    } catch (e) {
+      ctx.warn(`cannot convert ssh key '${p}': ${e instanceof HushError ? e.message : "malformed key"}`);
+      continue;
+    }
+    const r = childProcess().spawnSync(gpg, ["--homedir", home, "--batch", "--quiet", "--import"], { input: key.packets, env, stdio: ["pipe", "ignore", "pipe"], encoding: "buffer" });
+    if (r.status !== 0) ctx.warn(`cannot import ssh key '${p}' into gpg (${r.error === undefined ? `exit ${r.status}` : (r.error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  return home;
 }
 
 /** Steps 3–6 of the file header: write, switch, link, prune. */

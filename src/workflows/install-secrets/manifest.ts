@@ -8,7 +8,7 @@
  * userMode (no chown; `%r` is $XDG_RUNTIME_DIR), useTmpfs (tmpfs with noswap instead of ramfs), logging (accepted),
  * templates[] {name, content | file, path, mode, owner | uid, group | gid, restartUnits/reloadUnits} with
  * placeholderBySecretName (every secret's placeholder, replaced by its value in each template).
- * Refused with a clear error: sshKeyPaths (ssh keys as GPG keys). Every problem is collected with its JSON path.
+ * sshKeyPaths (RSA host keys made into GPG keys, as sops-nix does). Every problem is collected with its JSON path.
  */
 import { HushError } from "../../errors.js";
 
@@ -60,6 +60,8 @@ export interface Manifest {
   ageKeyFile?: string;
   /** ssh private keys whose ed25519 ones become age X25519 identities (sops-nix importAgeSSHKeys). */
   ageSshKeyPaths: string[];
+  /** ssh private keys whose RSA ones become OpenPGP keys in a throw-away GnuPG home (sops-nix importSSHKeys). */
+  sshKeyPaths: string[];
   gnupgHome?: string;
   userMode: boolean;
   /** Mount a tmpfs (noswap) at the mount point instead of a ramfs. */
@@ -113,14 +115,24 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     if (typeof k === "number" && Number.isInteger(k) && k >= 0) keep = k;
     else problems.push("keepGenerations: must be a whole number ≥ 0");
   }
-  if (Array.isArray(m["sshKeyPaths"]) && m["sshKeyPaths"].length > 0) problems.push("sshKeyPaths: ssh keys as GPG keys are not supported; use ageSshKeyPaths");
-  const ageSsh: string[] = [];
-  const agePaths = m["ageSshKeyPaths"];
-  if (agePaths !== undefined && agePaths !== null && !Array.isArray(agePaths)) problems.push("ageSshKeyPaths: must be a list");
-  for (const [i, p] of (Array.isArray(agePaths) ? agePaths : []).entries()) {
-    if (typeof p === "string" && p !== "") ageSsh.push(p);
-    else problems.push(`ageSshKeyPaths[${i}]: must be a path`);
+  const paths = (k: "sshKeyPaths" | "ageSshKeyPaths"): string[] => {
+    const v = m[k];
+    if (v !== undefined && v !== null && !Array.isArray(v)) problems.push(`${k}: must be a list`);
+    const out: string[] = [];
+    for (const [i, p] of (Array.isArray(v) ? v : []).entries()) {
+      if (typeof p === "string" && p !== "") out.push(p);
+      else problems.push(`${k}[${i}]: must be a path`);
+    }
+    return out;
+  };
+  const sshKeyPaths = paths("sshKeyPaths");
+  // sops-nix: "gnupgHome and X were specified in the manifest. Both options are mutually exclusive."
+  const home = m["gnupgHome"];
+  if (typeof home === "string" && home !== "") {
+    if (sshKeyPaths.length > 0) problems.push("gnupgHome and sshKeyPaths were specified in the manifest. Both options are mutually exclusive.");
+    if (typeof m["ageKeyFile"] === "string" && m["ageKeyFile"] !== "") problems.push("gnupgHome and ageKeyFile were specified in the manifest. Both options are mutually exclusive.");
   }
+  const ageSsh = paths("ageSshKeyPaths");
   /** The fields secrets and templates share: owner/group (or uid/gid), an octal mode, units. */
   const common = (o: Record<string, unknown>, at: string) => {
     const owner = str(o, "owner", at);
@@ -252,6 +264,7 @@ export function parseManifest(text: string, file: string, runDir: string | undef
     useTmpfs: m["useTmpfs"] === true,
     ...(ageKeyFile === undefined || ageKeyFile === "" ? {} : { ageKeyFile }),
     ageSshKeyPaths: ageSsh,
+    sshKeyPaths,
     ...(gnupgHome === undefined || gnupgHome === "" ? {} : { gnupgHome }),
   };
 }
