@@ -265,14 +265,7 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
     // the ageKeyFile's content. A key that cannot be read or converted is reported and skipped. hush keeps
     // that list in memory (SOPS_AGE_KEY) instead of writing it next to the secrets.
     const keys: string[] = [];
-    for (const p of m.ageSshKeyPaths) {
-      let text: string;
-      try {
-        text = readFileSync(rooted(p), "utf8");
-      } catch (e) {
-        ctx.warn(`cannot read ssh key '${p}': ${(e as NodeJS.ErrnoException).code ?? "error"}`);
-        continue;
-      }
+    for (const { p, text } of readSshKeys(ctx, m.ageSshKeyPaths, rooted)) {
       try {
         keys.push(x25519IdentityFromSshKey(text));
       } catch (e) {
@@ -342,12 +335,8 @@ export async function installSecrets(ctx: FileCtx, o: InstallOptions): Promise<I
   }
 }
 
-/** A private GnuPG home holding each of `paths`' RSA keys as an OpenPGP key; problems are warned about and skipped. */
-function sshKeysGpgHome(ctx: FileCtx, paths: readonly string[], rooted: (p: string) => string): string {
-  const home = createPrivateTempDir(undefined, "hush-gpg-");
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-  const gpg = ctx.env["SOPS_GPG_EXEC"] || "gpg";
+/** The ssh private keys of `paths` that can be read, one at a time; the others are reported and skipped, as sops-nix does. */
+function* readSshKeys(ctx: FileCtx, paths: readonly string[], rooted: (p: string) => string): Generator<{ p: string; text: string }> {
   for (const p of paths) {
     let text: string;
     try {
@@ -356,6 +345,17 @@ function sshKeysGpgHome(ctx: FileCtx, paths: readonly string[], rooted: (p: stri
       ctx.warn(`cannot read ssh key '${p}': ${(e as NodeJS.ErrnoException).code ?? "error"}`);
       continue;
     }
+    yield { p, text };
+  }
+}
+
+/** A private GnuPG home holding each of `paths`' RSA keys as an OpenPGP key; problems are warned about and skipped. */
+function sshKeysGpgHome(ctx: FileCtx, paths: readonly string[], rooted: (p: string) => string): string {
+  const home = createPrivateTempDir(undefined, "hush-gpg-");
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  const gpg = ctx.env["SOPS_GPG_EXEC"] || "gpg";
+  for (const { p, text } of readSshKeys(ctx, paths, rooted)) {
     let key;
     try {
       key = sshRsaKeyToOpenPgp(text);
