@@ -4,24 +4,27 @@
  * secret owned nobody:nogroup with mode 0400 holding "test_value", a JSON secret 0700 owned root, the
  * 13-byte binary secret, dotenv and INI whole files, and the symlink on generation 2 after a second run.
  */
-import { describe, it } from "node:test";
+import { describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requirePeer } from "../helpers/peers.js";
 import { mountedType } from "../../src/sys/mounts.js";
+import { privateTempBase } from "../../src/sys/private-temp.js";
+import { FIXTURES } from "../helpers/fixtures.js";
 
 const HUSH = resolve("dist/hush.cjs");
 const ASSETS = resolve("test/vectors/sops-nix");
 const IS_ROOT = process.getuid?.() === 0;
 
-function install(manifest: object, dir: string, env: Record<string, string>): void {
+function install(manifest: object, dir: string, env: Record<string, string>): string {
   const p = join(dir, "manifest.json");
   writeFileSync(p, JSON.stringify(manifest));
   const r = spawnSync(process.execPath, [HUSH, "install-secrets", p], { env, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
+  return r.stderr;
 }
 
 /** As root, install-secrets mounts a ramfs at the mount point, as sops-nix does: unmount it before removing the tree. */
@@ -36,10 +39,14 @@ function testDir(): { path: string; secretsPath: string; symlinkPath: string } {
 }
 
 describe("sops-nix test assets through hush install-secrets", () => {
-  it("TestAge: ageKeyFile, an existing target file replaced by the symlink", (t) => {
+  /**
+   * sops-nix's testInstallSecret: secrets.yaml's test_key installed for nobody:nogroup (root only) over an
+   * existing file, with the keys `keys` gives; returns hush's stderr.
+   */
+  const installTestSecret = (t: TestContext, name: string, keys: Record<string, unknown>): string | null => {
     if (!IS_ROOT) {
-      t.skip("sops-nix's TestAge chowns to nobody:nogroup: it needs root (CI runs as root)");
-      return;
+      t.skip(`sops-nix's ${name} chowns to nobody:nogroup: it needs root (CI runs as root)`);
+      return null;
     }
     const d = testDir();
     try {
@@ -49,45 +56,37 @@ describe("sops-nix test assets through hush install-secrets", () => {
         secrets: [{ name: "test", key: "test_key", owner: "nobody", group: "nogroup", sopsFile: join(ASSETS, "secrets.yaml"), path: target, mode: "0400", restartUnits: ["affected-service"], reloadUnits: ["affected-reload-service"] }],
         secretsMountPoint: d.secretsPath,
         symlinkPath: d.symlinkPath,
-        ageKeyFile: join(ASSETS, "age-keys.txt"),
+        ...keys,
       };
-      install(m, d.path, { PATH: process.env["PATH"] ?? "", HOME: d.path });
+      const stderr = install(m, d.path, { PATH: process.env["PATH"] ?? "", HOME: d.path });
       assert.ok(lstatSync(target).isSymbolicLink());
       assert.equal(readFileSync(target, "utf8"), "test_value");
+      assert.equal(statSync(target).mode & 0o777, 0o400);
       // sops-nix mounts a ramfs there (where this machine allows mounts)
       const fs = mountedType(d.secretsPath);
       assert.ok(fs === "ramfs" || fs === null, `mounted ${fs}`);
-      assert.equal(statSync(target).mode & 0o777, 0o400);
+      return stderr;
     } finally {
       cleanup(d);
     }
+  };
+
+  it("TestAge: ageKeyFile, an existing target file replaced by the symlink", (t) => {
+    installTestSecret(t, "TestAge", { ageKeyFile: join(ASSETS, "age-keys.txt") });
   });
 
   it("TestSSHKey: sshKeyPaths, an RSA host key made into the GPG key secrets.yaml is encrypted to", (t) => {
-    const gpg = requirePeer(t, "gpg");
-    if (gpg === null) return;
-    if (!IS_ROOT) {
-      t.skip("sops-nix's TestSSHKey chowns to nobody:nogroup: it needs root (CI runs as root)");
-      return;
-    }
-    const d = testDir();
-    try {
-      const target = join(d.path, "existing-target");
-      closeSync(openSync(target, "w"));
-      const m = {
-        secrets: [{ name: "test", key: "test_key", owner: "nobody", group: "nogroup", sopsFile: join(ASSETS, "secrets.yaml"), path: target, mode: "0400", restartUnits: ["affected-service"], reloadUnits: ["affected-reload-service"] }],
-        secretsMountPoint: d.secretsPath,
-        symlinkPath: d.symlinkPath,
-        sshKeyPaths: [join(ASSETS, "ssh-key")],
-      };
-      // no age key and no GnuPG home of its own: only the converted ssh key can open the file
-      install(m, d.path, { PATH: process.env["PATH"] ?? "", HOME: d.path });
-      assert.ok(lstatSync(target).isSymbolicLink());
-      assert.equal(readFileSync(target, "utf8"), "test_value");
-      assert.equal(statSync(target).mode & 0o777, 0o400);
-    } finally {
-      cleanup(d);
-    }
+    if (requirePeer(t, "gpg") === null) return;
+    const before = new Set(readdirSync(privateTempBase()).filter((n) => n.startsWith("hush-gpg-")));
+    // no age key and no GnuPG home of its own: only the converted RSA key can open the file; a missing key
+    // and an ed25519 key are reported and skipped, as sops-nix does
+    const stderr = installTestSecret(t, "TestSSHKey", { sshKeyPaths: [join(ASSETS, "missing-key"), join(FIXTURES, "sops-nix", "ssh-ed25519-key"), join(ASSETS, "ssh-key")] });
+    if (stderr === null) return;
+    assert.match(stderr, /cannot read ssh key '.*missing-key': ENOENT/);
+    assert.match(stderr, /cannot convert ssh key '.*ssh-ed25519-key': only RSA keys can become PGP keys, got ssh-ed25519/);
+    assert.doesNotMatch(stderr, /PRIVATE KEY/);
+    // the throw-away GnuPG home holding the converted key is gone
+    assert.deepEqual(readdirSync(privateTempBase()).filter((n) => n.startsWith("hush-gpg-") && !before.has(n)), []);
   });
 
   it("testGPG: every format, owners, modes, and generation 2 on the second run", (t) => {

@@ -306,5 +306,16 @@ describe("install-secrets", () => {
         return true;
       },
     );
+    // sops-nix: a GnuPG home of its own excludes the keys hush would import
+    assert.throws(
+      () => parseManifest(JSON.stringify({ secrets: [], secretsMountPoint: "/m", symlinkPath: "/s", gnupgHome: "/g", sshKeyPaths: ["/k"], ageKeyFile: "/a" }), "m.json", undefined),
+      (e: unknown) => {
+        assert.ok(e instanceof HushError && e.code === "CONFIG");
+        const all = e.hints.join("\n");
+        assert.match(all, /gnupgHome and sshKeyPaths were specified in the manifest\. Both options are mutually exclusive\./);
+        assert.match(all, /gnupgHome and ageKeyFile were specified in the manifest\. Both options are mutually exclusive\./);
+        return true;
+      },
+    );
   });
 });
