@@ -63,6 +63,12 @@ describe("shell completion", () => {
     const bad = spawnSync(process.execPath, [HUSH, "completion", "tcsh"], { cwd: dir, env, encoding: "utf8" });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /bash, zsh or fish/);
+    const badName = spawnSync(process.execPath, [HUSH, "completion", "bash", "--name", "a;rm"], { cwd: dir, env, encoding: "utf8" });
+    assert.notEqual(badName.status, 0);
+    assert.match(badName.stderr, /--name takes a command name/);
+    assert.equal(badName.stdout, "", "no script for a name that is not a command name");
+    const sopsScript = spawnSync(process.execPath, [HUSH, "completion", "bash", "--name", "sops"], { cwd: dir, env, encoding: "utf8" });
+    assert.match(sopsScript.stdout, /-F _hush_complete sops\n$/);
   });
 
   it("the bash script fills COMPREPLY in a real bash", (t) => {
